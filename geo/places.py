@@ -1,0 +1,130 @@
+"""Look-up of places: by name (any common spelling) or by coordinates.
+
+A place is described by its admin1 unit, its bank of the Dnieper and who held
+it on each control date.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from rapidfuzz import process
+
+from geo.crs import to_equal_area
+from geo.projected import Projected, projected
+
+LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+class PlaceNotFound(LookupError):
+    """No place matches; the message lists close matches."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A named or coordinate place in EPSG:4326."""
+
+    name: str
+    lat: float
+    lon: float
+    population: int | None = None
+    admin1_iso: str | None = None
+
+
+def normalize(name: str) -> str:
+    """Fold case, diacritics, apostrophes and hyphens so spellings compare equal."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"['’ʼ`]", "", text)
+    return re.sub(r"[\s\-]+", " ", text).strip()
+
+
+@functools.lru_cache(maxsize=4)
+def _name_index(p: Projected) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Normalized official names → rows, and normalized other spellings → rows."""
+    official: dict[str, list[int]] = {}
+    other: dict[str, list[int]] = {}
+    for i, (name, alts) in enumerate(zip(p.settlements["name"], p.settlements["alt_names"])):
+        official.setdefault(normalize(name), []).append(i)
+        for key in {normalize(n) for n in str(alts or "").split("|") if n}:
+            other.setdefault(key, []).append(i)
+    return official, other
+
+
+def candidates(name: str, p: Projected | None = None) -> list[int]:
+    """Row numbers of the settlements a name matches, most populous first.
+
+    A match on an official name wins over matches on other spellings (GeoNames
+    lists "Sloviansk" as a historic name of Nikopol, too).
+    """
+    p = p or projected()
+    official, other = _name_index(p)
+    key = normalize(name)
+    rows = official.get(key) or other.get(key, [])
+    pop = p.settlements["population"].to_numpy()
+    return sorted(rows, key=lambda i: -pop[i])
+
+
+def close_matches(name: str, limit: int = 5, p: Projected | None = None) -> list[str]:
+    """Official names of the settlements whose spelling is closest to ``name``."""
+    p = p or projected()
+    official, other = _name_index(p)
+    index = {**other, **official}
+    found = process.extract(normalize(name), list(index), limit=limit * 3)
+    names = [p.settlements["name"].iat[index[key][0]] for key, score, _ in found if score >= 60]
+    return list(dict.fromkeys(names))[:limit]
+
+
+def parse_latlon(text: str) -> tuple[float, float] | None:
+    """``"50.43,30.64"`` → (50.43, 30.64); None when the text is not a coordinate pair."""
+    m = LATLON.match(text)
+    if not m:
+        return None
+    lat, lon = float(m.group(1)), float(m.group(2))
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise PlaceNotFound(f"{text!r}: latitude must be within ±90 and longitude within ±180")
+    return lat, lon
+
+
+def find_place(query: str, p: Projected | None = None) -> Place:
+    """A settlement by name (the most populous of that name) or a ``LAT,LON`` pair."""
+    p = p or projected()
+    latlon = parse_latlon(query)
+    if latlon is not None:
+        return Place(name=f"{latlon[0]:.5f}, {latlon[1]:.5f}", lat=latlon[0], lon=latlon[1])
+    rows = candidates(query, p)
+    if not rows:
+        hint = close_matches(query, p=p)
+        extra = f"; close matches: {', '.join(hint)}" if hint else ""
+        raise PlaceNotFound(f"no place named {query!r}{extra}")
+    row = p.settlements.iloc[rows[0]]
+    return Place(name=row["name"], lat=row.geometry.y, lon=row.geometry.x,
+                 population=int(row["population"]), admin1_iso=row["admin1_iso"])
+
+
+def describe(place: Place, p: Projected | None = None) -> dict:
+    """Admin1 unit, Dnieper bank and controlling side on each control date of a place."""
+    p = p or projected()
+    point = to_equal_area(shapely.Point(place.lon, place.lat))
+    unit = np.flatnonzero(shapely.intersects(p.admin1_ea, point))
+    if len(unit) == 0:  # a coastal point just off the land polygons
+        unit = [int(np.argmin(shapely.distance(p.admin1_ea, point)))]
+        if shapely.distance(p.admin1_ea[unit[0]], point) > 5_000:
+            raise PlaceNotFound(f"{place.lat:.4f}, {place.lon:.4f} is outside Ukraine")
+    row = p.admin1.iloc[unit[0]]
+    bank = min(p.banks, key=lambda b: shapely.distance(p.banks[b], point))
+    return {
+        "name": place.name,
+        "lat": round(place.lat, 5),
+        "lon": round(place.lon, 5),
+        "population": place.population,
+        "admin1_iso": row["iso"],
+        "admin1_name": row["name"],
+        "bank": bank,
+        "control": {date: ("russia" if shapely.distance(geom, point) == 0 else "ukraine")
+                    for date, geom in sorted(p.control.items())},
+    }

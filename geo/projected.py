@@ -1,0 +1,71 @@
+"""The embedded layers projected to EPSG:3035, ready for geometry work (cached)."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo import data
+from geo.crs import to_equal_area
+from geo.population import PopulationModel, build_model
+
+
+@dataclass(frozen=True, eq=False)
+class Projected:
+    """Geometries in EPSG:3035 metres, with the frames they came from."""
+
+    admin1: gpd.GeoDataFrame
+    settlements: gpd.GeoDataFrame
+    ukraine: shapely.Geometry
+    admin1_ea: np.ndarray
+    banks: dict[str, shapely.Geometry]
+    control: dict[str, shapely.Geometry]
+    dnieper_river: shapely.Geometry
+    coastline: shapely.Geometry
+    state_border: shapely.Geometry
+    russia_border: shapely.Geometry
+    outline_band: shapely.Geometry
+    population: PopulationModel
+
+    @property
+    def control_dates(self) -> list[str]:
+        return sorted(self.control)
+
+
+@functools.cache
+def projected() -> Projected:
+    """Every layer projected once per process."""
+    layers = data.load_all()
+    admin1, settlements = layers["admin1"], layers["settlements"]
+    ukraine = to_equal_area(layers["country"].geometry.iloc[0])
+    context = layers["context"]
+    sea = to_equal_area(shapely.union_all(context.loc[context["kind"] == "sea"].geometry.values))
+    boundary = shapely.boundary(ukraine)
+    # Coast: the part of Ukraine's outline along the sea; the rest is the state border.
+    coastline = shapely.intersection(boundary, shapely.buffer(sea, 200.0))
+    state_border = shapely.difference(boundary, shapely.buffer(sea, 200.0))
+    russia = to_equal_area(shapely.union_all(context.loc[context["iso3"] == "RUS"].geometry.values))
+    # Natural Earth 1:50m neighbours are coarser than the 1:10m outline: allow 3 km between them.
+    russia_border = shapely.intersection(state_border, shapely.buffer(russia, 3_000.0))
+    river = layers["dnieper"].set_index("part").geometry
+    outline_band = shapely.buffer(boundary, 50.0)
+    shapely.prepare(ukraine)
+    shapely.prepare(outline_band)
+    return Projected(
+        admin1=admin1,
+        settlements=settlements,
+        ukraine=ukraine,
+        admin1_ea=to_equal_area(admin1.geometry.values),
+        banks=dict(zip(layers["banks"]["bank"], to_equal_area(layers["banks"].geometry.values))),
+        control=dict(zip(layers["control"]["date"], to_equal_area(layers["control"].geometry.values))),
+        dnieper_river=to_equal_area(river["river"]),
+        coastline=coastline,
+        state_border=state_border,
+        russia_border=russia_border,
+        outline_band=outline_band,
+        population=build_model(admin1, settlements),
+    )

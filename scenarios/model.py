@@ -1,0 +1,212 @@
+"""The typed scenario model and its TOML form.
+
+A scenario's territory and zones are set expressions: each node is a TOML
+table with exactly one key, a primitive or an operator:
+
+    admin1 = ["UA-14", "UA-09"]             admin1 units by ISO 3166-2 code
+    control = "2025-02-12"                  the area Russia controlled on that date
+    bank = "left"                           a bank of the Dnieper ("left" = east)
+    city = { name = "Zaporizhzhia", radius_km = 15 }   a city held, as a perimeter
+    geojson = { type = "Polygon", coordinates = [...] } an inline polygon (EPSG:4326)
+    geojson_file = "line.geojson"           a GeoJSON file, relative to the scenario file
+    ukraine = true                          all of Ukraine's recognized territory
+    union = [ ... ]   intersection = [ ... ]   difference = [ first, minus, ... ]
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import tomli_w
+from pydantic import (BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator,
+                      model_validator)
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ISO = re.compile(r"^UA-\d\d$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_WIDTH_KM = 200.0
+MAX_RADIUS_KM = 200.0
+
+
+class ScenarioError(ValueError):
+    """A scenario file or value is invalid; the message is one line naming the file, the field and the fix."""
+
+
+class _Node(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Admin1(_Node):
+    admin1: list[Annotated[str, Field(pattern=ISO.pattern)]] = Field(min_length=1)
+
+
+class Control(_Node):
+    control: Annotated[str, Field(pattern=DATE.pattern)]
+
+
+class Bank(_Node):
+    bank: Literal["left", "right"]
+
+
+class CitySpec(_Node):
+    name: str = Field(min_length=1, max_length=200)
+    radius_km: float = Field(default=15.0, gt=0, le=MAX_RADIUS_KM)
+
+
+class City(_Node):
+    city: CitySpec
+
+
+class GeoJSONPolygon(_Node):
+    model_config = ConfigDict(extra="allow", frozen=True)
+    type: Literal["Polygon", "MultiPolygon", "Feature", "FeatureCollection"]
+
+
+class GeoJSON(_Node):
+    geojson: GeoJSONPolygon
+
+
+class GeoJSONFile(_Node):
+    geojson_file: str = Field(min_length=1, max_length=500)
+
+
+class Ukraine(_Node):
+    ukraine: Literal[True]
+
+
+class Union_(_Node):
+    union: list[Expr]
+
+
+class Intersection(_Node):
+    intersection: list[Expr] = Field(min_length=1)
+
+
+class Difference(_Node):
+    difference: list[Expr] = Field(min_length=1)
+
+
+_KINDS = {"admin1": Admin1, "control": Control, "bank": Bank, "city": City, "geojson": GeoJSON,
+          "geojson_file": GeoJSONFile, "ukraine": Ukraine, "union": Union_, "intersection": Intersection,
+          "difference": Difference}
+
+
+def _kind(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return next(k for k, cls in _KINDS.items() if isinstance(value, cls))
+    if isinstance(value, dict) and len(value) == 1:
+        key = next(iter(value))
+        return key if key in _KINDS else None
+    return None
+
+
+Expr = Annotated[
+    Union[tuple(Annotated[cls, Tag(key)] for key, cls in _KINDS.items())],  # noqa: UP007
+    Discriminator(_kind, custom_error_type="expression",
+                  custom_error_message=f"an expression is a table with exactly one key: {', '.join(_KINDS)}"),
+]
+for _cls in (Union_, Intersection, Difference):
+    _cls.model_rebuild()
+
+
+class Provenance(_Node):
+    proposed_by: str = Field(min_length=1, max_length=300)
+    date: str = Field(min_length=4, max_length=40)
+    source: str = Field(min_length=1, max_length=1000)
+
+
+class Dmz(_Node):
+    ukrainian_side_km: float = Field(default=0.0, ge=0, le=MAX_WIDTH_KM)
+    russian_side_km: float = Field(default=0.0, ge=0, le=MAX_WIDTH_KM)
+
+
+class Zone(_Node):
+    name: str = Field(min_length=1, max_length=120)
+    type: Literal["demilitarized", "referendum", "border_buffer"]
+    area: Expr | None = None
+    width_km: float | None = Field(default=None, gt=0, le=MAX_WIDTH_KM)
+    description: str = Field(default="", max_length=2000)
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if self.type == "border_buffer" and self.width_km is None:
+            raise ValueError("a border_buffer zone needs width_km (its width along the Russia-Ukraine border)")
+        if self.type != "border_buffer" and self.area is None:
+            raise ValueError(f"a {self.type} zone needs an area expression")
+        return self
+
+
+class Scenario(_Node):
+    id: str = Field(max_length=64)
+    title: str = Field(min_length=1, max_length=200)
+    summary: str = Field(min_length=1, max_length=4000)
+    provenance: Provenance
+    baseline: Annotated[str, Field(pattern=DATE.pattern)] = "2025-02-12"
+    territory: Expr
+    dmz: Dmz = Dmz()
+    zones: list[Zone] = Field(default_factory=list, max_length=20)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError("must be a slug: lowercase letters, digits and single hyphens, at most 64 characters")
+        return value
+
+    @model_validator(mode="after")
+    def _zone_names(self):
+        names = [z.name for z in self.zones]
+        if len(set(names)) != len(names):
+            raise ValueError("zone names must be unique")
+        return self
+
+
+def _one_line(exc: ValidationError, source: str) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(part) for part in err["loc"] if not str(part).startswith("function-"))
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = f"unknown key {str(err['loc'][-1])!r}; see the scenario format in the README"
+    elif err["type"] == "missing":
+        msg = "required key is missing"
+    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return f"{source}: {loc or 'scenario'}: {msg}{more}"
+
+
+def scenario_from_dict(data: dict, source: str = "<scenario>") -> Scenario:
+    """Validate a parsed TOML table into a Scenario, or raise ScenarioError (one line)."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_one_line(exc, source)) from None
+
+
+def loads(text: str, source: str = "<scenario>") -> Scenario:
+    """Parse scenario TOML text."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{source}: invalid TOML: {exc}") from None
+    return scenario_from_dict(data, source)
+
+
+def load(path: str | Path) -> Scenario:
+    """Read and validate a scenario TOML file."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not UTF-8 text; save the scenario as UTF-8 TOML") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read ({exc.strerror})") from None
+    return loads(text, str(path))
+
+
+def dumps(scenario: Scenario) -> str:
+    """The scenario as TOML text (round-trips through loads)."""
+    return tomli_w.dumps(scenario.model_dump(mode="json", exclude_none=True))
