@@ -32,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +41,7 @@ import shapely.ops
 from rapidfuzz import fuzz, process
 
 from geo.crs import length_km, to_equal_area
+from geo.places import Gazetteer
 
 TOP_KEYS = ("date", "title", "sources", "notes", "area")
 AREA_KEYS = ("name", "note", "waypoints", "follow_dnieper_to_sea", "close_via")
@@ -283,42 +283,25 @@ def read_control_dir(folder) -> list[ControlSpec]:
 # --------------------------------------------------------------------------- names
 
 
-def _norm(name: str) -> str:
-    """Casefolded name without accents, apostrophes, and with hyphens as spaces."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"['’ʼ`ʹ]", "", text).replace("-", " ")
-    return " ".join(text.casefold().split())
-
-
 class _Gazetteer:
-    """Looks up waypoint names in the settlements layer."""
+    """Looks up waypoint names in the settlements layer, with errors that say how to fix the file."""
 
     def __init__(self, settlements):
-        names = settlements["name"].astype(str).to_numpy()
-        alts = settlements["alt_names"].fillna("").astype(str).to_numpy()
-        self.names = names
+        self.index = Gazetteer(settlements)
+        self.names = self.index.names
         self.admin1 = settlements["admin1_iso"].astype(str).to_numpy()
         self.lon = shapely.get_x(settlements.geometry.values)
         self.lat = shapely.get_y(settlements.geometry.values)
-        self.primary: dict[str, list[int]] = {}
-        self.alternate: dict[str, list[int]] = {}
-        for i, (name, alt) in enumerate(zip(names, alts)):
-            self.primary.setdefault(_norm(name), []).append(i)
-            for a in filter(None, alt.split("|")):
-                self.alternate.setdefault(_norm(a), []).append(i)
-        self.choices = sorted(set(names))
 
     def _where(self, i: int) -> str:
         return f"{self.admin1[i]} at {self.lat[i]:.3f}, {self.lon[i]:.3f}"
 
     def locate(self, wp: Waypoint, where: str, context: str) -> tuple[float, float]:
         """(lon, lat) of the settlement a place waypoint names."""
-        key = _norm(wp.place)
-        hits = self.primary.get(key) or list(dict.fromkeys(self.alternate.get(key, [])))
+        hits = self.index.candidates(wp.place)
         if not hits:
-            close = process.extract(wp.place, self.choices, scorer=fuzz.WRatio, limit=3, score_cutoff=80)
-            hint = f" (did you mean {' or '.join(c[0] for c in close)}?)" if close else ""
+            close = self.index.close_matches(wp.place, limit=3)
+            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
             raise _fail(where, f"{context}no settlement named '{wp.place}'{hint}; "
                                'use a name from the settlements layer or coordinates at = "lat, lon"')
         if wp.admin1 is not None:

@@ -37,46 +37,58 @@ class Place:
 
 
 def normalize(name: str) -> str:
-    """Fold case, diacritics, apostrophes and hyphens so spellings compare equal."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"['’ʼ`]", "", text)
-    return re.sub(r"[\s\-]+", " ", text).strip()
+    """Fold case, accents, apostrophes and hyphens so spellings compare equal."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’ʼ`ʹ]", "", text).replace("-", " ")
+    return " ".join(text.casefold().split())
+
+
+class Gazetteer:
+    """Name look-up over a settlements frame (name, alt_names, population)."""
+
+    def __init__(self, settlements):
+        self.names = settlements["name"].astype(str).to_numpy()
+        self.population = settlements["population"].to_numpy()
+        self.official: dict[str, list[int]] = {}
+        self.other: dict[str, list[int]] = {}
+        for i, (name, alts) in enumerate(zip(self.names, settlements["alt_names"].fillna("").astype(str))):
+            self.official.setdefault(normalize(name), []).append(i)
+            for key in {normalize(a) for a in alts.split("|") if a}:
+                self.other.setdefault(key, []).append(i)
+
+    def candidates(self, name: str) -> list[int]:
+        """Rows a name matches, most populous first.
+
+        A match on an official name wins over matches on other spellings (GeoNames
+        lists "Sloviansk" as a historic name of Nikopol, too).
+        """
+        key = normalize(name)
+        rows = self.official.get(key) or self.other.get(key, [])
+        return sorted(rows, key=lambda i: -self.population[i])
+
+    def close_matches(self, name: str, limit: int = 5) -> list[str]:
+        """Official names of the places whose spelling is closest to ``name``."""
+        index = {**self.other, **self.official}
+        found = process.extract(normalize(name), list(index), limit=limit * 3)
+        names = [self.names[index[key][0]] for key, score, _ in found if score >= 60]
+        return list(dict.fromkeys(names))[:limit]
 
 
 @functools.lru_cache(maxsize=4)
-def _name_index(p: Projected) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-    """Normalized official names → rows, and normalized other spellings → rows."""
-    official: dict[str, list[int]] = {}
-    other: dict[str, list[int]] = {}
-    for i, (name, alts) in enumerate(zip(p.settlements["name"], p.settlements["alt_names"])):
-        official.setdefault(normalize(name), []).append(i)
-        for key in {normalize(n) for n in str(alts or "").split("|") if n}:
-            other.setdefault(key, []).append(i)
-    return official, other
+def gazetteer(p: Projected | None = None) -> Gazetteer:
+    """The gazetteer of the embedded settlements layer."""
+    return Gazetteer((p or projected()).settlements)
 
 
 def candidates(name: str, p: Projected | None = None) -> list[int]:
-    """Row numbers of the settlements a name matches, most populous first.
-
-    A match on an official name wins over matches on other spellings (GeoNames
-    lists "Sloviansk" as a historic name of Nikopol, too).
-    """
-    p = p or projected()
-    official, other = _name_index(p)
-    key = normalize(name)
-    rows = official.get(key) or other.get(key, [])
-    pop = p.settlements["population"].to_numpy()
-    return sorted(rows, key=lambda i: -pop[i])
+    """Row numbers of the settlements a name matches, most populous first."""
+    return gazetteer(p or projected()).candidates(name)
 
 
 def close_matches(name: str, limit: int = 5, p: Projected | None = None) -> list[str]:
     """Official names of the settlements whose spelling is closest to ``name``."""
-    p = p or projected()
-    official, other = _name_index(p)
-    index = {**other, **official}
-    found = process.extract(normalize(name), list(index), limit=limit * 3)
-    names = [p.settlements["name"].iat[index[key][0]] for key, score, _ in found if score >= 60]
-    return list(dict.fromkeys(names))[:limit]
+    return gazetteer(p or projected()).close_matches(name, limit)
 
 
 def parse_latlon(text: str) -> tuple[float, float] | None:

@@ -121,6 +121,8 @@ def check_layers(layers: dict) -> list[str]:
 
 
 def _write(layers: dict, folder: Path) -> list[str]:
+    # A fixed timestamp inside the GeoPackages makes rebuilds byte-identical when the data is.
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2025-02-12T00:00:00Z"})
     names = []
     for name in LAYERS:
         frame = layers[name]
