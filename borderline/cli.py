@@ -36,7 +36,7 @@ def parse_dmz(text: str | None) -> tuple[float, float] | None:
 @contextlib.contextmanager
 def _named(path: Path | None):
     """Prefix errors found while resolving a user's file with the file's name."""
-    from scenarios.model import ScenarioError
+    from scenarios.errors import ScenarioError
 
     try:
         yield
@@ -99,15 +99,15 @@ def _print_metrics(m: dict) -> None:
 
 def cmd_place(args) -> int:
     from geo.places import describe, find_place
-    from scenarios.engine import territory
-    from scenarios.library import builtin_ids, load_builtin
 
     place = find_place(args.name)
     info = describe(place)
-    if args.scenarios:
+    if args.scenarios:  # imported here: the plain look-up stays fast without the engine
         import shapely
 
         from geo.crs import to_equal_area
+        from scenarios.engine import territory
+        from scenarios.library import builtin_ids, load_builtin
 
         point = to_equal_area(shapely.Point(place.lon, place.lat))
         info["scenarios"] = {
@@ -282,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from geo.data import DataError
     from geo.places import PlaceNotFound
-    from scenarios.model import ScenarioError
+    from scenarios.errors import ScenarioError
 
     try:
         return args.func(args)

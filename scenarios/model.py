@@ -24,15 +24,13 @@ import tomli_w
 from pydantic import (BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator,
                       model_validator)
 
+from scenarios.errors import ScenarioError  # noqa: F401  (re-exported)
+
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO = re.compile(r"^UA-\d\d$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_WIDTH_KM = 200.0
 MAX_RADIUS_KM = 200.0
-
-
-class ScenarioError(ValueError):
-    """A scenario file or value is invalid; the message is one line naming the file, the field and the fix."""
 
 
 class _Node(BaseModel):
