@@ -31,7 +31,7 @@ def _warm_load_ms() -> float:
 
 
 def _place_cli() -> None:
-    subprocess.run([sys.executable, "-m", "borderline.cli", "place", "Zaporizhzhia", "--json"], check=True,
+    subprocess.run([sys.executable, "-m", "borderline", "place", "Zaporizhzhia", "--json"], check=True,
                    capture_output=True)
 
 

@@ -9,11 +9,9 @@ import os
 import sys
 from pathlib import Path
 
+from borderline.errors import ExportError, UsageError
+
 EXIT_BAD_INPUT = 2
-
-
-class UsageError(ValueError):
-    """A bad command-line value; the message is one line."""
 
 
 def parse_dmz(text: str | None) -> tuple[float, float] | None:
@@ -119,7 +117,7 @@ def cmd_place(args) -> int:
         return 0
     print(f"{info['name']}  {info['lat']:.4f} N, {info['lon']:.4f} E")
     if info.get("population"):
-        print(f"  population (GeoNames): {info['population']:,}")
+        print(f"  population (settlements layer): {info['population']:,}")
     print(f"  unit: {info['admin1_name']} ({info['admin1_iso']})")
     print(f"  bank of the Dnieper: {info['bank']}")
     for date, side in info["control"].items():
@@ -286,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except (UsageError, ScenarioError, DataError, PlaceNotFound) as exc:
+    except (UsageError, ScenarioError, DataError, PlaceNotFound, ExportError) as exc:
         print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
@@ -295,6 +293,3 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

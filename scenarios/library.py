@@ -44,19 +44,37 @@ def default_user_dir() -> Path:
     return Path(xdg) / "borderline" / "scenarios"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write text to a temporary file beside ``path``, fsync it and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def _write_chunks(f, data: bytes) -> None:
+    # In chunks, so a full disk shows up part-way through a large file as it would on a real disk.
+    view = memoryview(data)
+    for start in range(0, len(view), 1 << 20):
+        f.write(view[start:start + (1 << 20)])
+
+
+def write_atomic(path: str | Path, data: bytes | str) -> Path:
+    """Write data to a temporary file beside ``path``, fsync it and rename it into place.
+
+    A crash or interruption leaves either the old file or the new one, never a
+    half-written file; the temporary file is removed on any error (OSError is re-raised).
+    """
+    path = Path(path)
+    blob = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            _write_chunks(f, blob)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes files private; these are ordinary files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return path
 
 
 class UserLibrary:
@@ -85,7 +103,8 @@ class UserLibrary:
             raise ScenarioError(f"{scenario.id!r} is a built-in scenario id; choose another id")
         if path.exists() and not overwrite:
             raise ScenarioError(f"a scenario {scenario.id!r} already exists in {self.folder}")
-        atomic_write_text(path, dumps(scenario))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, dumps(scenario))
         return path
 
     def delete(self, scenario_id: str) -> None:

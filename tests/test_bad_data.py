@@ -21,7 +21,7 @@ def data_copy(tmp_path):
 
 def _place(folder):
     env = {**os.environ, "BORDERLINE_DATA_DIR": str(folder)}
-    return subprocess.run([sys.executable, "-m", "borderline.cli", "place", "Kyiv", "--json"], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "borderline", "place", "Kyiv", "--json"], capture_output=True,
                           text=True, timeout=120, env=env)
 
 

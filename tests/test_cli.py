@@ -10,7 +10,7 @@ import pytest
 
 
 def cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "borderline.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "borderline", *args], capture_output=True, text=True,
                           timeout=300, env=env)
 
 

@@ -67,7 +67,7 @@ def test_describe_gives_unit_names(proj):
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "borderline.cli", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "borderline", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_cli_place_json():

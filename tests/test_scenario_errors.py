@@ -52,7 +52,7 @@ def test_bad_scenario_is_one_line_exit_2(tmp_path, case):
     text, expected = CASES[case]
     path = tmp_path / "bad.toml"
     path.write_text(text)
-    done = subprocess.run([sys.executable, "-m", "borderline.cli", "validate", str(path)], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "borderline", "validate", str(path)], capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 2, done.stdout
     line = done.stderr.strip()
@@ -64,7 +64,7 @@ def test_bad_scenario_is_one_line_exit_2(tmp_path, case):
 def test_non_utf8_file(tmp_path):
     path = tmp_path / "latin1.toml"
     path.write_bytes((HEADER + "[territory]\ncontrol = '2025-02-12'\n# caf\xe9\n").encode("latin-1"))
-    done = subprocess.run([sys.executable, "-m", "borderline.cli", "validate", str(path)], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "borderline", "validate", str(path)], capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 2 and "UTF-8" in done.stderr
 
@@ -73,7 +73,7 @@ def test_geojson_file_that_is_not_json(tmp_path):
     (tmp_path / "x.geojson").write_text("{not json")
     path = tmp_path / "s.toml"
     path.write_text(HEADER + "[territory]\ngeojson_file = 'x.geojson'\n")
-    done = subprocess.run([sys.executable, "-m", "borderline.cli", "validate", str(path)], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "borderline", "validate", str(path)], capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 2 and "not GeoJSON" in done.stderr
 
@@ -82,7 +82,7 @@ def test_empty_and_whole_territory_validate(tmp_path):
     for name, expr in (("empty", "union = []"), ("whole", "ukraine = true")):
         path = tmp_path / f"{name}.toml"
         path.write_text(HEADER + f"[territory]\n{expr}\n")
-        done = subprocess.run([sys.executable, "-m", "borderline.cli", "evaluate", "--file", str(path), "--json"],
+        done = subprocess.run([sys.executable, "-m", "borderline", "evaluate", "--file", str(path), "--json"],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         json.loads(done.stdout)

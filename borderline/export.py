@@ -1,0 +1,402 @@
+"""Exports of evaluated scenarios: data (GeoPackage, GeoJSON, KML, CSV, XLSX) and maps (PNG, SVG, PDF).
+
+One module for the app's download buttons (:func:`render_bytes`) and the command
+line (:func:`export`). Files are written to a temporary name in the output
+folder and renamed into place, so an interrupted or failed export never leaves a
+half-written file under a final name.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from borderline.errors import ExportError  # noqa: F401  (re-exported)
+from borderline.printmap import ATTRIBUTION, POPULATION_NOTE, fmt_date, fmt_width
+from borderline.style import PARTS, ZONES
+from scenarios import library
+from scenarios.geometry import polygonal
+
+FORMATS = ("gpkg", "geojson", "kml", "csv", "xlsx", "png", "svg", "pdf")
+MAP_FORMATS = ("png", "svg", "pdf")
+PART_LAYERS = ("russian_administered", "ceded_by_ukraine", "returned_to_ukraine", "contact_line",
+               "dmz_ukrainian_side", "dmz_russian_side")
+SIDES = {"russia": "Russian-administered", "ukraine": "Ukrainian-held"}
+# Spreadsheets run a cell that starts with one of these as a formula (CSV/formula injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_XLSX_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+def export_filename(scenario_id: str, ua_km: float, ru_km: float, fmt: str) -> str:
+    """The file name of one export: ``<scenario>__dmz-<ua>-<ru>.<ext>`` (widths in km, e.g. 5 or 2.5)."""
+    return f"{scenario_id}__dmz-{fmt_width(float(ua_km))}-{fmt_width(float(ru_km))}.{fmt}"
+
+
+def check_formats(formats: str | Iterable[str]) -> list[str]:
+    """Formats as a list (from "png,svg" or an iterable), each known, in the given order without repeats."""
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    items = [f.strip().lower().lstrip(".") for f in items if f.strip()]
+    unknown = [f for f in items if f not in FORMATS]
+    if unknown or not items:
+        raise ExportError(f"unknown format {', '.join(unknown) or '(none)'}: choose from {','.join(FORMATS)}")
+    return list(dict.fromkeys(items))
+
+
+# -- tables -------------------------------------------------------------------------------------------------
+
+_METRICS = [
+    ("ukraine_km2", "Ukraine, total land area", "km²"),
+    ("russian_administered_km2", "Russian-administered area", "km²"),
+    ("russian_administered_pct", "Russian-administered share of Ukraine", "%"),
+    ("ukrainian_held_km2", "Ukrainian-held area", "km²"),
+    ("ceded_by_ukraine_km2", "Ceded by Ukraine (against the baseline)", "km²"),
+    ("returned_to_ukraine_km2", "Returned to Ukraine (against the baseline)", "km²"),
+    ("population_russian_administered", "Population, Russian-administered*", "people"),
+    ("population_ukrainian_held", "Population, Ukrainian-held*", "people"),
+    ("population_ceded_by_ukraine", "Population, ceded by Ukraine*", "people"),
+    ("population_returned_to_ukraine", "Population, returned to Ukraine*", "people"),
+    ("contact_line_km", "Line of contact, length", "km"),
+    ("contact_line_on_dnieper_km", "Line of contact on the Dnieper", "km"),
+    ("dmz_km.ukrainian_side", "DMZ width, Ukrainian side", "km"),
+    ("dmz_km.russian_side", "DMZ width, Russian side", "km"),
+    ("dmz_km2", "DMZ area, both sides", "km²"),
+    ("population_dmz", "Population in the DMZ, both sides*", "people"),
+    ("dmz_by_side.ukrainian_side.km2", "DMZ area, Ukrainian side", "km²"),
+    ("dmz_by_side.ukrainian_side.population", "Population in the DMZ, Ukrainian side*", "people"),
+    ("dmz_by_side.russian_side.km2", "DMZ area, Russian side", "km²"),
+    ("dmz_by_side.russian_side.population", "Population in the DMZ, Russian side*", "people"),
+]
+BY_OBLAST_COLUMNS = ("iso", "name", "russian_administered_km2", "share_pct", "population_russian_administered")
+SETTLEMENT_COLUMNS = ("name", "admin1_iso", "population", "from", "to")
+
+
+def _lookup(metrics: dict, key: str):
+    value = metrics
+    for part in key.split("."):
+        value = value[part]
+    return value
+
+
+def metric_rows(metrics: dict) -> list[dict]:
+    """The numeric metrics as rows (key, label, value, unit); keys are the JSON paths of
+    ``borderline evaluate --json`` joined by dots, zones as ``zone:<name>.km2`` and ``.population``."""
+    rows = [{"key": k, "label": label, "value": _lookup(metrics, k), "unit": unit} for k, label, unit in _METRICS]
+    for z in metrics["zones"]:
+        kind = ZONES[z["type"]].label.lower() if z["type"] in ZONES else z["type"]
+        rows.append({"key": f"zone:{z['name']}.km2", "label": f"Zone {z['name']} ({kind}), area",
+                     "value": z["km2"], "unit": "km²"})
+        rows.append({"key": f"zone:{z['name']}.population", "label": f"Zone {z['name']} ({kind}), population*",
+                     "value": z["population"], "unit": "people"})
+    return rows
+
+
+def method_rows(evaluation) -> list[tuple[str, str]]:
+    """How the numbers were made, and where the data and the scenario come from."""
+    m, p = evaluation.metrics["method"], evaluation.scenario.provenance
+    return [
+        ("area", m["area"]), ("population", m["population"]), ("population_date", m["population_date"]),
+        ("contact_line", m["contact_line"] + f"; baseline control line of {fmt_date(evaluation.baseline)}"),
+        ("dmz", m["dmz"]), ("sources", ATTRIBUTION), ("scenario_proposed_by", p.proposed_by),
+        ("scenario_date", p.date), ("scenario_source", p.source), ("note", "* " + POPULATION_NOTE),
+    ]
+
+
+def _plain(text: str) -> str:
+    # Spreadsheets must show a name, never evaluate it: a leading quote makes it literal text.
+    return "'" + text if isinstance(text, str) and text.startswith(_FORMULA_START) else text
+
+
+def _csv(evaluation) -> bytes:
+    m = evaluation.metrics
+    head = [m["scenario"], m["baseline"], m["dmz_km"]["ukrainian_side"], m["dmz_km"]["russian_side"]]
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(["scenario", "baseline", "dmz_ukrainian_side_km", "dmz_russian_side_km", "section", "iso",
+                  "name", "key", "value", "unit"])
+    for r in metric_rows(m):
+        out.writerow(head + ["metrics", "", "", _plain(r["key"]), r["value"], r["unit"]])
+    units = {"russian_administered_km2": "km²", "share_pct": "%", "population_russian_administered": "people"}
+    for o in m["by_oblast"]:
+        for key, unit in units.items():
+            out.writerow(head + ["by_oblast", o["iso"], _plain(o["name"]), key, o[key], unit])
+    return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 (km², names)
+
+
+def _xlsx(evaluation) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    def put(ws, row: list):
+        ws.append([_XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v for v in row])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+
+    m = evaluation.metrics
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "metrics"
+    put(ws, ["key", "label", "value", "unit"])
+    for key, label in (("scenario", "Scenario id"), ("title", "Title"), ("baseline", "Baseline control date")):
+        put(ws, [key, label, m[key], ""])
+    for r in metric_rows(m):
+        put(ws, [r["key"], r["label"], r["value"], r["unit"]])
+    ws = wb.create_sheet("by_oblast")
+    put(ws, list(BY_OBLAST_COLUMNS))
+    for o in m["by_oblast"]:
+        put(ws, [o[c] for c in BY_OBLAST_COLUMNS])
+    ws = wb.create_sheet("settlements_changing_hands")
+    put(ws, list(SETTLEMENT_COLUMNS))
+    for s in m["settlements_changing_hands"]:
+        put(ws, [s["name"], s["admin1_iso"], s["population"], SIDES.get(s["from"], s["from"]),
+                 SIDES.get(s["to"], s["to"])])
+    ws = wb.create_sheet("method")
+    put(ws, ["topic", "text"])
+    for row in method_rows(evaluation):
+        put(ws, list(row))
+    for ws in wb.worksheets:
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        for col, width in zip("ABCDE", (34, 46, 16, 16, 16)):
+            ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# -- geometry formats -------------------------------------------------------------------------------------
+
+
+def _layer_name(part: str, taken: set) -> str:
+    if not part.startswith("zone:"):
+        return part
+    slug = unicodedata.normalize("NFKD", part[5:]).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "_", slug).strip("_")[:48] or "zone"
+    name, i = f"zone_{slug}", 2
+    while name in taken:
+        name, i = f"zone_{slug}_{i}", i + 1
+    taken.add(name)
+    return name
+
+
+def parts_frame(evaluation):
+    """The parts of an evaluation (EPSG:3035) with the DMZ widths, baseline and population basis as columns."""
+    frame = evaluation.parts()
+    frame["baseline"] = evaluation.baseline
+    frame["dmz_ukrainian_side_km"] = evaluation.dmz_ukrainian_side_km
+    frame["dmz_russian_side_km"] = evaluation.dmz_russian_side_km
+    frame["population_basis"] = POPULATION_NOTE
+    return frame
+
+
+def _multi(geoms, parts) -> np.ndarray:
+    """Multi geometries, one type per layer (MultiLineString for the line of contact, else MultiPolygon);
+    empty geometries become None."""
+    out = []
+    for g, part in zip(geoms, parts):
+        pieces = shapely.get_parts(shapely.get_parts(g)) if g is not None else np.array([])
+        if part == "contact_line":
+            pieces = pieces[shapely.get_type_id(pieces) == 1]
+            out.append(shapely.multilinestrings(pieces) if len(pieces) else None)
+        else:
+            pieces = pieces[shapely.get_type_id(pieces) == 3]
+            out.append(shapely.multipolygons(pieces) if len(pieces) else None)
+    return np.array(out, dtype=object)
+
+
+def _gpkg(evaluation) -> bytes:
+    import pyogrio
+
+    frame = parts_frame(evaluation)
+    frame["geometry"] = _multi(frame.geometry.values, frame["part"])
+    taken: set = set()
+    with tempfile.TemporaryDirectory(prefix="borderline-gpkg-") as tmp:
+        path = Path(tmp) / "export.gpkg"
+        for i, part in enumerate(frame["part"]):
+            layer = _layer_name(part, taken)
+            geometry_type = "MultiLineString" if part == "contact_line" else "MultiPolygon"
+            pyogrio.write_dataframe(frame.iloc[[i]], path, layer=layer, driver="GPKG",
+                                    geometry_type=geometry_type, append=False)
+        return path.read_bytes()
+
+
+def _geographic_frame(evaluation):
+    from geo.crs import to_geographic
+
+    frame = parts_frame(evaluation)
+    geoms = to_geographic(frame.geometry.values)
+    # 6 decimals is about 0.1 m: finer digits only add bytes for the web.
+    geoms = shapely.transform(geoms, lambda c: np.round(c, 6))
+    # Rounding can fold a hair-thin spike onto itself; repair, keeping each geometry's own dimension.
+    bad = ~shapely.is_valid(geoms)
+    if bad.any():
+        polys = np.isin(shapely.get_type_id(geoms), (3, 6))
+        fixed = shapely.make_valid(geoms[bad])
+        geoms[bad] = [polygonal(g) if p else g for g, p in zip(fixed, polys[bad])]
+    frame["geometry"] = geoms
+    return frame.set_crs("EPSG:4326", allow_override=True)
+
+
+def _style_of(part: str, zone_type: str):
+    return ZONES[zone_type] if part.startswith("zone:") and zone_type in ZONES else PARTS[part]
+
+
+def _geojson(evaluation) -> bytes:
+    frame = _geographic_frame(evaluation)
+    features = []
+    for row in frame.itertuples(index=False):
+        style = _style_of(row.part, row.zone_type)
+        geometry = None if row.geometry is None or row.geometry.is_empty else json.loads(
+            shapely.to_geojson(row.geometry))
+        props = {"scenario": row.scenario, "part": row.part, "name": row.name, "zone_type": row.zone_type or None,
+                 "km2": float(row.km2), "length_km": float(row.length_km), "population": int(row.population),
+                 "population_basis": POPULATION_NOTE, "baseline": row.baseline,
+                 "dmz_ukrainian_side_km": row.dmz_ukrainian_side_km, "dmz_russian_side_km": row.dmz_russian_side_km,
+                 # simplestyle-spec, read by common web map viewers
+                 "stroke": style.edge, "stroke-width": style.line_width}
+        if style.fill and row.part != "contact_line":
+            props.update({"fill": style.fill, "fill-opacity": style.fill_opacity})
+        features.append({"type": "Feature", "properties": props, "geometry": geometry})
+    s = evaluation.scenario
+    doc = {"type": "FeatureCollection", "name": s.id,
+           "scenario": {"id": s.id, "title": s.title, "baseline": evaluation.baseline,
+                        "dmz_km": {"ukrainian_side": evaluation.dmz_ukrainian_side_km,
+                                   "russian_side": evaluation.dmz_russian_side_km},
+                        "provenance": s.provenance.model_dump(), "sources": ATTRIBUTION},
+           "features": features}
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    # Escaped so that the document can be inlined in an HTML page: a name is never markup there either.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")
+
+
+def _kml_colour(colour: str, alpha: float = 1.0) -> str:
+    return f"{colour}{round(alpha * 255):02X}"
+
+
+def _kml(evaluation) -> bytes:
+    import html
+
+    import pyogrio
+
+    frame = _geographic_frame(evaluation)
+    frame = frame.loc[[g is not None and not g.is_empty for g in frame.geometry.values]].copy()
+    styles, descriptions = [], []
+    for row in frame.itertuples(index=False):
+        s = _style_of(row.part, row.zone_type)
+        # OGR feature style: the LIBKML driver writes it as the placemark's KML <Style>.
+        pen = f"PEN(c:{_kml_colour(s.edge)},w:{max(s.line_width, 0.5) * 1.5:.1f}px)"
+        styles.append(pen if row.part == "contact_line" or not s.fill
+                      else f"{pen};BRUSH(fc:{_kml_colour(s.fill, s.fill_opacity)})")
+        # KML descriptions are HTML in Google Earth's balloons: escape every text that is not ours.
+        what = (f"{row.length_km:,.1f} km" if row.part == "contact_line"
+                else f"{row.km2:,.1f} km²; population {row.population:,} ({POPULATION_NOTE})")
+        descriptions.append(f"{html.escape(row.name)}: {what}. Scenario {html.escape(row.scenario)}, "
+                            f"DMZ {fmt_width(row.dmz_ukrainian_side_km)} km (Ukrainian side), "
+                            f"{fmt_width(row.dmz_russian_side_km)} km (Russian side); baseline {row.baseline}.")
+    # libkml writes names in CDATA sections and does not split a "]]>" inside them.
+    frame["name"] = frame["name"].str.replace("]]>", "]] >", regex=False)
+    frame["part"] = frame["part"].str.replace("]]>", "]] >", regex=False)
+    frame["description"] = descriptions
+    frame["OGR_STYLE"] = styles
+    frame["geometry"] = _multi(frame.geometry.values, frame["part"])
+    columns = ["name", "description", "part", "zone_type", "km2", "length_km", "population", "population_basis",
+               "baseline", "dmz_ukrainian_side_km", "dmz_russian_side_km", "OGR_STYLE", "geometry"]
+    buf = io.BytesIO()
+    pyogrio.write_dataframe(frame[columns], buf, driver="LIBKML", layer=evaluation.scenario.id)
+    return buf.getvalue()
+
+
+# -- files ----------------------------------------------------------------------------------------------
+
+
+_WRITERS = {"gpkg": _gpkg, "geojson": _geojson, "kml": _kml, "csv": _csv, "xlsx": _xlsx}
+
+
+def render_bytes(evaluation, fmt: str, **map_options) -> bytes:
+    """The content of one evaluation in one format (see FORMATS).
+
+    ``map_options`` go to the map formats (png, svg, pdf): ``page`` ("a4" or "slide"),
+    ``extent`` ("ukraine", "east-south" or a lon/lat box) and ``dpi`` (PNG, default 300).
+    GeoJSON and KML are in EPSG:4326, the GeoPackage in EPSG:3035 (areas as computed).
+    """
+    fmt = check_formats([fmt])[0]
+    if fmt in MAP_FORMATS:
+        from borderline.printmap import render
+
+        return render(evaluation, fmt, **map_options)
+    return _WRITERS[fmt](evaluation)
+
+
+def _os_error(path: Path, exc: OSError) -> ExportError:
+    """One line that says what went wrong writing ``path`` and what to do about it."""
+    if exc.errno == errno.ENOSPC:
+        return ExportError(f"{path}: the disk is full; free some space or choose another output folder")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ExportError(f"{path.parent}: folder is not writable; choose a folder you can write to")
+    return ExportError(f"{path}: cannot write ({exc.strerror or exc}); choose another output folder")
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place; on any error or
+    interruption the temporary file is removed. Raises ExportError for OS errors (disk full, no access)."""
+    path = Path(path)
+    try:
+        return library.write_atomic(path, data)
+    except OSError as exc:
+        raise _os_error(path, exc) from None
+
+
+def prepare_folder(out_dir: str | Path) -> Path:
+    """Create the output folder if needed and check it is a writable folder (ExportError if not)."""
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ExportError(f"{out}: exists and is not a folder; choose another output location") from None
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot create the folder ({exc.strerror or exc}); choose a folder you can "
+                          "write to") from None
+    if not out.is_dir():
+        raise ExportError(f"{out}: exists and is not a folder; choose another output location")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".borderline-", suffix=".probe", dir=out)
+    except OSError as exc:
+        raise _os_error(out / "x", exc) from None
+    os.close(fd)
+    os.unlink(probe)
+    return out
+
+
+def export(evaluations, formats, out_dir, progress: bool = False, **map_options) -> list[Path]:
+    """Write every evaluation in every format to ``out_dir`` under :func:`export_filename` names.
+
+    ``evaluations`` is a sequence (or iterable) of engine evaluations; ``formats`` a list or a
+    comma-separated string; ``progress`` shows a progress bar on stderr. Returns the paths written,
+    in order. Raises ExportError (one line) for an unknown format, an unwritable folder or a full disk;
+    files already completed stay, the one being written is removed.
+    """
+    formats = check_formats(formats)
+    out = prepare_folder(out_dir)
+    from tqdm import tqdm
+
+    total = len(evaluations) * len(formats) if hasattr(evaluations, "__len__") else None
+    written: list[Path] = []
+    with tqdm(total=total, disable=not progress, file=sys.stderr, unit="file", dynamic_ncols=True) as bar:
+        for ev in evaluations:
+            for fmt in formats:
+                path = out / export_filename(ev.scenario.id, ev.dmz_ukrainian_side_km, ev.dmz_russian_side_km, fmt)
+                bar.set_postfix_str(path.name, refresh=False)
+                written.append(write_atomic(path, render_bytes(ev, fmt, **map_options)))
+                bar.update()
+    return written

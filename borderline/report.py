@@ -1,0 +1,361 @@
+"""The PDF report: a cover, a comparison table, a page per scenario, and a page on method and sources.
+
+Pages are A4 landscape, drawn with matplotlib (the map is borderline.printmap's);
+fonts are embedded as TrueType so every word stays selectable and searchable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import sys
+from pathlib import Path
+
+from matplotlib.lines import Line2D
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from borderline.export import SIDES, metric_rows, prepare_folder, write_atomic
+from borderline.printmap import (ATTRIBUTION, PAGES, POPULATION_NOTE, add_legend, dmz_phrase, draw_map, fmt_date,
+                                 fmt_number, fmt_population, fmt_width, provenance, rendering, wrap)
+from borderline.style import PRINT
+
+PAGE = PAGES["a4"]
+MARGIN = 0.45  # inches
+MAX_COLUMNS = 8  # scenarios per comparison page (the first is repeated on each further page)
+# Rows of the comparison table: the metric keys of export.metric_rows, then totals computed here.
+COMPARE_KEYS = [
+    "russian_administered_km2", "russian_administered_pct", "population_russian_administered",
+    "ukrainian_held_km2", "population_ukrainian_held", "ceded_by_ukraine_km2", "population_ceded_by_ukraine",
+    "returned_to_ukraine_km2", "population_returned_to_ukraine", "contact_line_km", "contact_line_on_dnieper_km",
+    "dmz_km.ukrainian_side", "dmz_km.russian_side", "dmz_km2", "population_dmz", "dmz_by_side.ukrainian_side.km2",
+    "dmz_by_side.ukrainian_side.population", "dmz_by_side.russian_side.km2", "dmz_by_side.russian_side.population",
+    "zones_km2", "zones_population", "settlements_changing_hands", "oblasts_with_russian_administered_land",
+]
+TERMS = [
+    ("Russian-administered", "territory that Russia administers under the scenario, whatever its legal status"),
+    ("Ukrainian-held", "territory that Ukraine holds under the scenario"),
+    ("Ceded by Ukraine / returned to Ukraine", "land that changes hands against the line of contact on the "
+                                               "baseline date"),
+    ("Line of contact", "the boundary between Russian-administered and Ukrainian-held territory, without "
+                        "coastline or state border"),
+]
+
+
+def _text(fig, x, y, s, size=8.0, colour=None, **kw):
+    """Text at (x, y) inches from the page's lower left."""
+    return fig.text(x, y, s, fontsize=size, color=colour or PRINT["text"].edge, transform=fig.dpi_scale_trans, **kw)
+
+
+def _page(title: str | None = None, running: str = "") -> Figure:
+    fig = Figure(figsize=PAGE, facecolor="white")
+    FigureCanvasAgg(fig)
+    W, H = PAGE
+    if running:
+        _text(fig, MARGIN, H - 0.3, running, 6.5, PRINT["muted_text"].edge, va="center")
+    if title:
+        _text(fig, MARGIN, H - 0.62, title, 15, fontweight="bold", va="top")
+    return fig
+
+
+def _footer(fig, page: int, pages: int, note: str = "") -> None:
+    W, _ = PAGE
+    muted = PRINT["muted_text"].edge
+    if note:
+        _text(fig, MARGIN, 0.3, note, 6.3, muted, va="bottom", linespacing=1.35)
+    _text(fig, W - MARGIN, 0.3, f"page {page} of {pages}", 6.5, muted, ha="right", va="bottom")
+
+
+def _rule(fig, x0, x1, y, weight=1.0):
+    rule = PRINT["table_rule"]
+    fig.add_artist(Line2D([x0, x1], [y, y], color=rule.edge, linewidth=rule.line_width * weight,
+                                           transform=fig.dpi_scale_trans))
+
+
+def _band(fig, x0, x1, y0, h):
+    band = PRINT["table_band"]
+    fig.add_artist(Rectangle((x0, y0), x1 - x0, h, facecolor=band.fill, edgecolor="none",
+                             transform=fig.dpi_scale_trans, zorder=-1))
+
+
+def _table(fig, x: float, y: float, widths: list[float], header: list[str], rows: list[list[str]],
+           size: float = 7.0, row_h: float = 0.18, align: list[str] | None = None) -> float:
+    """A plain table with its top at y (inches); returns the y below it. ``align`` is "l" or "r" per column."""
+    align = align or ["l"] + ["r"] * (len(widths) - 1)
+    lines = max(s.count("\n") + 1 for s in header)
+    head_h = row_h * (0.4 + 0.85 * lines)
+    edges = [x + sum(widths[:i]) for i in range(len(widths) + 1)]
+    for i, s in enumerate(header):
+        xx = edges[i] + 0.04 if align[i] == "l" else edges[i + 1] - 0.04
+        _text(fig, xx, y - head_h + 0.05, s, size, fontweight="bold", ha="left" if align[i] == "l" else "right",
+              va="bottom", linespacing=1.1)
+    y -= head_h
+    _rule(fig, edges[0], edges[-1], y, 1.4)
+    for r, row in enumerate(rows):
+        n = max(str(c).count("\n") + 1 for c in row)
+        h = row_h * (0.25 + 0.8 * n) if n > 1 else row_h
+        if r % 2:
+            _band(fig, edges[0], edges[-1], y - h, h)
+        for i, cell in enumerate(row):
+            xx = edges[i] + 0.04 if align[i] == "l" else edges[i + 1] - 0.04
+            _text(fig, xx, y - h / 2, str(cell), size, ha="left" if align[i] == "l" else "right", va="center",
+                  linespacing=1.15)
+        y -= h
+    _rule(fig, edges[0], edges[-1], y)
+    return y
+
+
+def _value(key: str, value) -> str:
+    if key.endswith("_pct"):
+        return f"{value:.1f} %"
+    if "population" in key:
+        return f"{value:,.0f}"
+    return fmt_number(value)
+
+
+def _delta(key: str, d: float) -> str:
+    if abs(d) < (0.05 if key.endswith("_pct") else 0.5):
+        return "±0"
+    text = f"{abs(d):.1f}" if key.endswith("_pct") else f"{abs(d):,.0f}"
+    return ("+" if d > 0 else "−") + text
+
+
+def comparison_rows(metrics: list[dict]) -> list[dict]:
+    """Every compared metric for each scenario, with its delta against the first scenario."""
+    labels = {r["key"]: f"{r['label']} ({r['unit']})" if r["unit"] not in ("people",) else r["label"]
+              for r in metric_rows(metrics[0])}
+    labels.update({"zones_km2": "Zones, total area (km²)", "zones_population": "Zones, total population*",
+                   "settlements_changing_hands": "Places of 10,000+ changing hands",
+                   "oblasts_with_russian_administered_land": "Oblasts with Russian-administered land"})
+    values = []
+    for m in metrics:
+        flat = {r["key"]: r["value"] for r in metric_rows(m)}
+        flat["zones_km2"] = round(sum(z["km2"] for z in m["zones"]), 1)
+        flat["zones_population"] = sum(z["population"] for z in m["zones"])
+        flat["settlements_changing_hands"] = len(m["settlements_changing_hands"])
+        flat["oblasts_with_russian_administered_land"] = len(m["by_oblast"])
+        values.append(flat)
+    return [{"key": k, "label": labels[k], "values": [v[k] for v in values],
+             "deltas": [v[k] - values[0][k] for v in values]} for k in COMPARE_KEYS]
+
+
+def _cover(evaluations, generated: dt.date) -> Figure:
+    fig = _page()
+    W, H = PAGE
+    muted = PRINT["muted_text"].edge
+    _text(fig, MARGIN, H - 0.9, "borderline", 11, muted, va="top")
+    _text(fig, MARGIN, H - 1.25, "Territorial scenarios for a Russia–Ukraine settlement", 24, fontweight="bold",
+          va="top")
+    n = len(evaluations)
+    _text(fig, MARGIN, H - 1.85, f"{n} scenario{'s' if n != 1 else ''} compared  ·  generated "
+          f"{fmt_date(generated.isoformat())}", 12, muted, va="top")
+    rows = []
+    for i, ev in enumerate(evaluations, 1):
+        p = ev.scenario.provenance
+        rows.append([str(i), wrap(ev.scenario.title, 62, 2), ev.scenario.id,
+                     wrap(f"{p.proposed_by} ({p.date})", 40, 2),
+                     f"{fmt_width(ev.dmz_ukrainian_side_km)} / {fmt_width(ev.dmz_russian_side_km)}",
+                     fmt_date(ev.baseline)])
+    y = _table(fig, MARGIN, H - 2.4, [0.3, 3.9, 2.2, 2.6, 0.85, 0.95],
+               ["#", "Scenario", "Id", "Proposed by", "DMZ km\nUA / RU", "Baseline"], rows[:14], size=7.5,
+               row_h=0.22, align=["l", "l", "l", "l", "r", "r"])
+    if len(rows) > 14:
+        _text(fig, MARGIN, y - 0.15, f"… and {len(rows) - 14} more, listed on the comparison pages.", 7.5, muted,
+              va="top")
+    note = ("Terms are neutral: Russian-administered and Ukrainian-held describe who administers land under each "
+            "scenario, not its legal status. Populations are the 2022 resident baseline, estimated (not today's "
+            "population); areas are km² computed in the equal-area projection EPSG:3035. The last page explains the "
+            "method and lists the sources.")
+    _text(fig, MARGIN, 0.75, wrap(note, 175, 3), 8, muted, va="bottom", linespacing=1.4)
+    return fig
+
+
+def _comparison(evaluations, columns: list[int], part: int, parts: int) -> Figure:
+    title = "Comparison" + (f" ({part} of {parts})" if parts > 1 else "")
+    fig = _page(title, "Deltas are against scenario 1. * " + POPULATION_NOTE + ".")
+    W, H = PAGE
+    metrics = [evaluations[i].metrics for i in columns]
+    rows = comparison_rows(metrics)
+    label_w = 2.9
+    col_w = (W - 2 * MARGIN - label_w) / len(columns)
+    chars = int(col_w * 72 / (6.8 * 0.68))  # bold DejaVu is wide
+    header = ["Metric"] + [wrap(f"{i + 1}. {evaluations[i].scenario.title}", chars, 4) for i in columns]
+    body = []
+    for r in rows:
+        cells = [r["label"]]
+        for j, (v, d) in enumerate(zip(r["values"], r["deltas"])):
+            cells.append(_value(r["key"], v) + ("" if columns[j] == 0 else f"\n{_delta(r['key'], d)}"))
+        body.append(cells)
+    # A single-line row for the reference scenario alone; two lines (value, delta) otherwise.
+    _table(fig, MARGIN, H - 1.0, [label_w] + [col_w] * len(columns), header, body, size=6.5, row_h=0.128)
+    _text(fig, MARGIN, 0.62, "Under each value: its difference from scenario 1. Ceded and returned land are "
+          "measured against each scenario's baseline line of contact.", 6.5, PRINT["muted_text"].edge, va="bottom")
+    return fig
+
+
+def _scenario_page(ev, number: int, extent, running: str) -> Figure:
+    fig = _page(wrap(f"{number}. {ev.scenario.title}", 95, 1), running)
+    W, H = PAGE
+    m = ev.metrics
+    muted = PRINT["muted_text"].edge
+    _text(fig, MARGIN, H - 0.98, f"{ev.scenario.id}  ·  {dmz_phrase(ev.dmz_ukrainian_side_km, ev.dmz_russian_side_km)}"
+          f"  ·  baseline: line of contact of {fmt_date(ev.baseline)}", 8.5, muted, va="top")
+    _text(fig, MARGIN, H - 1.2, wrap(ev.scenario.summary, 175, 3), 7.2, va="top", linespacing=1.25)
+
+    map_left, map_w, map_top, map_bottom = MARGIN, 6.55, H - 1.72, 1.75
+    ax = fig.add_axes((map_left / W, map_bottom / H, map_w / W, (map_top - map_bottom) / H))
+    entries = draw_map(ax, ev, extent, scale=0.8)
+    legend_ax = fig.add_axes((map_left / W, 0.62 / H, map_w / W, (map_bottom - 0.72) / H))
+    legend_ax.axis("off")
+    add_legend(legend_ax, entries, fontsize=6.4, width_chars=34, ncol=3, title=None)
+
+    x = map_left + map_w + 0.3
+    col = W - MARGIN - x
+    rows = [["Russian-administered", f"{fmt_number(m['russian_administered_km2'])} km²",
+             f"{m['russian_administered_pct']:.1f} %", fmt_population(m["population_russian_administered"])],
+            ["Ukrainian-held", f"{fmt_number(m['ukrainian_held_km2'])} km²",
+             f"{100 - m['russian_administered_pct']:.1f} %", fmt_population(m["population_ukrainian_held"])],
+            ["Ceded by Ukraine", f"{fmt_number(m['ceded_by_ukraine_km2'])} km²", "",
+             fmt_population(m["population_ceded_by_ukraine"])],
+            ["Returned to Ukraine", f"{fmt_number(m['returned_to_ukraine_km2'])} km²", "",
+             fmt_population(m["population_returned_to_ukraine"])],
+            ["DMZ, Ukrainian side", f"{fmt_number(m['dmz_by_side']['ukrainian_side']['km2'])} km²", "",
+             fmt_population(m["dmz_by_side"]["ukrainian_side"]["population"])],
+            ["DMZ, Russian side", f"{fmt_number(m['dmz_by_side']['russian_side']['km2'])} km²", "",
+             fmt_population(m["dmz_by_side"]["russian_side"]["population"])]]
+    rows += [[wrap(f"Zone: {z['name']}", 30, 2), f"{fmt_number(z['km2'])} km²", "", fmt_population(z["population"])]
+             for z in m["zones"]]
+    rows.append(["Line of contact", f"{fmt_number(m['contact_line_km'])} km", "",
+                 f"{fmt_number(m['contact_line_on_dnieper_km'])} km on the Dnieper"])
+    widths = [col * 0.36, col * 0.22, col * 0.13, col * 0.29]
+    y = _table(fig, x, map_top + 0.05, widths, ["Headline", "Area", "Share", "Population*"], rows, size=6.6,
+               row_h=0.16)
+
+    oblasts = sorted(m["by_oblast"], key=lambda o: -o["russian_administered_km2"])
+    rows = [[wrap(f"{o['name']} ({o['iso']})", 27, 2), fmt_number(o["russian_administered_km2"]), f"{o['share_pct']:.1f} %",
+             f"{o['population_russian_administered']:,}"] for o in oblasts]
+    if rows:
+        y = _table(fig, x, y - 0.16, widths, ["Russian-administered by oblast", "km²", "Share", "Population*"],
+                   rows, size=6.6, row_h=0.15)
+
+    moved = m["settlements_changing_hands"]
+    room = max(0, int((y - 0.2 - 0.45 - map_bottom + 1.1) / 0.15))
+    shown = moved[: room if len(moved) <= room else max(room - 1, 0)]
+    rows = [[wrap(f"{s['name']} ({s['admin1_iso']})", 27, 1), f"{s['population']:,}",
+             f"{SIDES[s['from']]} → {SIDES[s['to']]}"] for s in shown]
+    if len(shown) < len(moved):
+        rows.append([f"… and {len(moved) - len(shown)} more (see the XLSX export)", "", ""])
+    if rows:
+        _table(fig, x, y - 0.16, [col * 0.36, col * 0.17, col * 0.47],
+               ["Changing hands (10,000+)", "Population", "From → to"], rows, size=6.4, row_h=0.15,
+               align=["l", "r", "l"])
+    else:
+        _text(fig, x, y - 0.25, "No place of 10,000 or more changes hands.", 6.8, muted, va="top")
+    return fig
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _method(evaluations) -> Figure:
+    from geo.data import load_layer
+
+    fig = _page("Method and sources", "borderline")
+    W, H = PAGE
+    m = evaluations[0].metrics["method"]
+    control = load_layer("control").set_index("date")
+    lines = []
+    for date in sorted({ev.baseline for ev in evaluations}):
+        row = control.loc[date] if date in control.index else None
+        about = f"{row['title']}; sources: {row['sources']}" if row is not None else "no description"
+        lines.append(f"{fmt_date(date)}: {about}")
+    sections = [
+        ("Areas", "Every area is computed from full-precision geometry in ETRS89-LAEA (EPSG:3035), an equal-area "
+                  "projection, and given in km². Maps are drawn in a Lambert conformal conic projection centred on "
+                  "Ukraine, which keeps shapes and angles; the scale bar is true at the centre of each map and "
+                  "geometry is simplified for drawing only. Land areas exclude reservoirs, estuaries and the "
+                  "Sivash, so coastal oblasts come out smaller than their official areas."),
+        ("Population", f"{_sentence(m['population'])}. Figures are the {POPULATION_NOTE}. They do not capture "
+                       "displacement since 2022 (internally displaced people and refugees abroad), deaths, military "
+                       "personnel, or movements into and out of Russian-administered areas; people outside the "
+                       "listed settlements are spread evenly over their oblast's land."),
+        ("Line of contact", f"The line of contact is the {m['contact_line']}. Each scenario has a baseline: the "
+                            "line of contact on a given date, against which ceded and returned land are measured. "
+                            "Baseline lines used here: " + "; ".join(lines) + "."),
+        ("Demilitarized zones", f"The DMZ consists of {m['dmz']}. Scenario zones (demilitarized, referendum, "
+                                "border buffer) are counted separately and may overlap the DMZ bands."),
+        ("Terms", "; ".join(f"{a}: {b}" for a, b in TERMS) + ". Place names follow the official Ukrainian "
+                  "romanization (Kyiv, Zaporizhzhia, Dnipro)."),
+        ("Sources", ATTRIBUTION + ". Line of contact: authored for borderline from the public sources listed "
+                    "above. Scenarios: as published by their proponents; each scenario page names the source."),
+    ]
+    y = H - 1.15
+    for head, body in sections:
+        _text(fig, MARGIN, y, head, 10, fontweight="bold", va="top")
+        text = wrap(body, 165, 12)
+        _text(fig, MARGIN, y - 0.22, text, 7.8, va="top", linespacing=1.35)
+        y -= 0.22 + 0.147 * (text.count("\n") + 1) + 0.2
+    return fig
+
+
+def build(evaluations, extent="ukraine", generated: dt.date | None = None, progress: bool = False) -> bytes:
+    """The report of one or more evaluations as PDF bytes: cover, comparison, a page per scenario, method.
+
+    ``extent`` is the scenario maps' extent (see printmap.parse_extent); ``generated`` the date on the
+    cover (today by default); ``progress`` shows a progress bar on stderr.
+    """
+    from tqdm import tqdm
+
+    evaluations = list(evaluations)
+    if not evaluations:
+        raise ValueError("a report needs at least one scenario")
+    generated = generated or dt.date.today()
+    n = len(evaluations)
+    groups = [list(range(min(n, MAX_COLUMNS)))]
+    rest = list(range(MAX_COLUMNS, n))
+    for start in range(0, len(rest), MAX_COLUMNS - 1):
+        groups.append([0] + rest[start:start + MAX_COLUMNS - 1])
+    pages = 1 + len(groups) + n + 1
+    running = f"borderline  ·  scenario report  ·  generated {generated.isoformat()}"
+    titles = "; ".join(ev.scenario.title for ev in evaluations)
+    buf = io.BytesIO()
+    meta = {"Title": f"borderline report: {titles}"[:500], "Creator": "borderline",
+            "Producer": "borderline (matplotlib)", "CreationDate": None,
+            "Subject": "Territorial scenarios for a Russia–Ukraine settlement"}
+    with rendering(), PdfPages(buf, metadata=meta) as pdf, \
+            tqdm(total=pages, disable=not progress, file=sys.stderr, unit="page") as bar:
+        page = 0
+
+        def emit(fig, note=""):
+            nonlocal page
+            page += 1
+            _footer(fig, page, pages, note)
+            pdf.savefig(fig)
+            bar.update()
+
+        emit(_cover(evaluations, generated))
+        for k, cols in enumerate(groups, 1):
+            emit(_comparison(evaluations, cols, k, len(groups)))
+        for i, ev in enumerate(evaluations, 1):
+            note = wrap(provenance(ev.scenario), 150, 2) + f"\n* {POPULATION_NOTE}."
+            emit(_scenario_page(ev, i, extent, running), note)
+        emit(_method(evaluations))
+    return buf.getvalue()
+
+
+def page_count(n_scenarios: int) -> int:
+    """Pages in a report of ``n_scenarios``: cover, comparison page(s), one per scenario, method."""
+    comparison = 1 + math.ceil(max(0, n_scenarios - MAX_COLUMNS) / (MAX_COLUMNS - 1))
+    return 1 + comparison + n_scenarios + 1
+
+
+def write_report(evaluations, out: str | Path, extent="ukraine", generated: dt.date | None = None,
+                 progress: bool = False) -> Path:
+    """Build the report and write it to ``out`` (temporary file, then rename). Raises ExportError."""
+    out = Path(out)
+    prepare_folder(out.parent)
+    return write_atomic(out, build(evaluations, extent, generated, progress))

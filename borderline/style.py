@@ -1,0 +1,110 @@
+"""Colours and symbols shared by the interactive map (folium) and the printed map (matplotlib).
+
+The palette is Paul Tol's "muted" scheme, chosen to stay distinguishable for
+colour-blind readers and in greyscale print; parts that change hands carry a
+hatch as well as a colour so they read without colour at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one kind of feature is drawn."""
+
+    label: str
+    fill: str | None = None
+    edge: str = "#333333"
+    fill_opacity: float = 0.5
+    line_width: float = 1.0
+    dash: str | None = None  # Leaflet dashArray, e.g. "6 4"
+    hatch: str | None = None  # matplotlib hatch, e.g. "///"
+    z: int = 1
+
+    @property
+    def mpl_dashes(self) -> tuple | None:
+        """The dash pattern as matplotlib wants it (offset, on/off sequence)."""
+        return (0, tuple(float(x) for x in self.dash.split())) if self.dash else None
+
+
+PARTS: dict[str, Style] = {
+    "russian_administered": Style("Russian-administered", fill="#CC6677", edge="#882255", fill_opacity=0.45,
+                                  line_width=0.6, z=2),
+    "ukrainian_held": Style("Ukrainian-held", fill="#FFFFFF", edge="#BBBBBB", fill_opacity=0.0, line_width=0.0, z=1),
+    "ceded_by_ukraine": Style("Ceded by Ukraine (against the baseline)", fill="#882255", edge="#882255",
+                              fill_opacity=0.55, line_width=0.6, hatch="///", z=3),
+    "returned_to_ukraine": Style("Returned to Ukraine (against the baseline)", fill="#44AA99", edge="#117733",
+                                 fill_opacity=0.55, line_width=0.6, hatch="\\\\\\", z=3),
+    "dmz_ukrainian_side": Style("DMZ, Ukrainian side", fill="#DDCC77", edge="#999933", fill_opacity=0.6,
+                                line_width=0.5, hatch="..", z=4),
+    "dmz_russian_side": Style("DMZ, Russian side", fill="#999933", edge="#666622", fill_opacity=0.6,
+                              line_width=0.5, hatch="xx", z=4),
+    "contact_line": Style("Line of contact", edge="#000000", line_width=2.2, z=6),
+    "baseline_line": Style("Line of contact on the baseline date", edge="#332288", line_width=1.2, dash="6 4", z=5),
+}
+
+ZONES: dict[str, Style] = {
+    "demilitarized": Style("Demilitarized zone", fill="#88CCEE", edge="#332288", fill_opacity=0.35,
+                           line_width=1.2, dash="4 3", hatch="++", z=4),
+    "referendum": Style("Referendum zone", fill="#AA4499", edge="#AA4499", fill_opacity=0.30, line_width=1.2,
+                        dash="8 3", hatch="oo", z=4),
+    "border_buffer": Style("Border buffer zone", fill="#332288", edge="#332288", fill_opacity=0.30, line_width=1.0,
+                           dash="2 2", hatch="--", z=4),
+}
+
+BASEMAP: dict[str, Style] = {
+    "sea": Style("Sea", fill="#DCEBF5", edge="#9DB9CF", fill_opacity=1.0, line_width=0.3, z=0),
+    "country": Style("Neighbouring country", fill="#EFEFEF", edge="#AAAAAA", fill_opacity=1.0, line_width=0.5, z=0),
+    "ukraine": Style("Ukraine", fill="#FFFFFF", edge="#444444", fill_opacity=1.0, line_width=1.2, z=1),
+    "admin1": Style("Oblast border", edge="#8C8C8C", line_width=0.6, dash="3 3", z=5),
+    "dnieper": Style("Dnieper", edge="#4477AA", line_width=1.6, z=5),
+    "settlement": Style("City", fill="#222222", edge="#FFFFFF", fill_opacity=1.0, line_width=0.6, z=7),
+}
+
+
+def style_for(part: str) -> Style:
+    """The style of a part name as the engine gives it (``zone:<name>`` parts use their zone type's)."""
+    if part in PARTS:
+        return PARTS[part]
+    raise KeyError(f"no style for part {part!r}")
+
+
+def zone_style(zone_type: str) -> Style:
+    """The style of a zone type (demilitarized, referendum, border_buffer)."""
+    return ZONES[zone_type]
+
+
+def settlement_marker_radius(population: int) -> float:
+    """Marker radius in points for a city of this population."""
+    return 2.0 + 1.5 * (population / 1_000_000) ** 0.5 * 2
+
+# Printed map only (borderline.printmap and the PDF report): labels, map furniture and the locator inset.
+PRINT: dict[str, Style] = {
+    "text": Style("Text", edge="#222222"),
+    "muted_text": Style("Secondary text", edge="#5E5E5E"),
+    "oblast_label": Style("Oblast name", edge="#6A6A6A"),
+    "country_label": Style("Neighbouring country name", edge="#7D7D7D"),
+    "sea_label": Style("Sea name", edge="#4F7DA3"),
+    "label_halo": Style("Halo behind labels", edge="#FFFFFF", line_width=2.4),
+    "scale_bar": Style("Scale bar", fill="#222222", edge="#222222", fill_opacity=1.0, line_width=0.5),
+    "north_arrow": Style("North arrow", fill="#222222", edge="#222222", fill_opacity=1.0, line_width=0.6),
+    "furniture_box": Style("Box behind scale bar and arrow", fill="#FFFFFF", edge="#BBBBBB", fill_opacity=0.85,
+                           line_width=0.4),
+    "locator_extent": Style("Area of the main map", edge="#CC3311", line_width=1.0, z=9),
+    "table_rule": Style("Table rule", edge="#9A9A9A", line_width=0.5),
+    "table_band": Style("Table band", fill="#F2F2F2", fill_opacity=1.0),
+}
+
+
+# Two scenarios on one map (the app's compare mode): A filled, B as a dashed outline, so both read in print.
+COMPARE: dict[str, Style] = {
+    "a": Style("Scenario A: Russian-administered", fill="#CC6677", edge="#882255", fill_opacity=0.40,
+               line_width=1.6, z=2),
+    "b": Style("Scenario B: Russian-administered (outline)", fill=None, edge="#332288", fill_opacity=0.0,
+               line_width=2.2, dash="7 4", z=3),
+}
+
+# An area the user uploaded (the app's import view), before it is used in a scenario.
+UPLOADED = Style("Uploaded area", fill="#88CCEE", edge="#332288", fill_opacity=0.35, line_width=1.6, z=3)

@@ -1,0 +1,146 @@
+"""Streamlit helpers of app.py: guarded sections, cached evaluations, the map component, the legend.
+
+Heavy work is cached on what it depends on: an evaluation on the scenario's
+canonical TOML text, the DMZ widths and the baseline date
+(``st.cache_resource``: the result holds shapely geometry and is read-only);
+the display layers, which are plain JSON, with ``st.cache_data``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+
+import streamlit as st
+import streamlit.components.v1 as components
+from streamlit_folium import st_folium
+
+from borderline import webmap
+from borderline.ui.text import md, one_line
+from geo.data import DataError
+from scenarios.model import ScenarioError, loads
+
+log = logging.getLogger("borderline.app")
+
+# Errors whose message is meant for the user (one line, no internals).
+USER_ERRORS = (ScenarioError, DataError, ValueError)
+
+
+def show_error(message: object, prefix: str = "") -> None:
+    """An error box with the first line of a message, escaped so it shows literally."""
+    st.error(f"{md(prefix)}{md(one_line(message))}", icon="⚠️")
+
+
+@contextlib.contextmanager
+def guard(section: str):
+    """Run a page section; an error becomes a message in the page, the details go to the server log.
+
+    Streamlit's own control flow (rerun, stop) derives from BaseException and passes through.
+    """
+    try:
+        yield
+    except USER_ERRORS as exc:
+        log.info("%s: %s", section, exc)
+        show_error(exc, f"{section}: ")
+    except Exception:  # the page must keep working whatever a section does
+        log.exception("unexpected error in %s", section)
+        show_error("something went wrong; the details are in the server log", f"{section}: ")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cached computation
+
+
+def _base_dir(base_dir: str | None):
+    from pathlib import Path
+
+    return Path(base_dir) if base_dir else None
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def evaluation(toml: str, ua_km: float, ru_km: float, baseline: str, base_dir: str | None = None):
+    """The scenario (canonical TOML text) evaluated at DMZ widths (km) against a baseline date."""
+    from scenarios.engine import evaluate
+
+    return evaluate(loads(toml, "scenario"), (ua_km, ru_km), baseline, _base_dir(base_dir))
+
+
+@st.cache_data(max_entries=48, show_spinner=False)
+def scenario_layers(toml: str, ua_km: float, ru_km: float, baseline: str, base_dir: str | None = None) -> dict:
+    """Display layers (GeoJSON, simplified) of an evaluation."""
+    return webmap.scenario_layers(evaluation(toml, ua_km, ru_km, baseline, base_dir))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def outline_layers(toml: str, ua_km: float, ru_km: float, baseline: str, which: str,
+                   base_dir: str | None = None) -> dict:
+    """Outline layers of a scenario for the one-map comparison."""
+    return webmap.outline_layers(evaluation(toml, ua_km, ru_km, baseline, base_dir), which)
+
+
+_WARM = threading.Lock()
+_warmed = False
+
+
+def warm_up() -> None:
+    """Compute the built-in scenarios' territories in the background, once per server process.
+
+    The territory (set operations over the whole country) is the slow part of
+    an evaluation and is cached by the engine; having it ready makes a reader's
+    first switch to any built-in as fast as a DMZ change.
+    """
+    global _warmed
+    with _WARM:
+        if _warmed:
+            return
+        _warmed = True
+
+    def work() -> None:
+        from scenarios.engine import territory
+        from scenarios.library import builtin_ids, load_builtin
+
+        for sid in builtin_ids():
+            try:
+                territory(load_builtin(sid))
+            except Exception:  # a broken scenario shows its error when it is picked
+                log.exception("warming up %s failed", sid)
+
+    threading.Thread(target=work, name="borderline-warm-up", daemon=True).start()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The map
+
+
+def leaflet_assets() -> webmap.Assets:
+    """Serve the installed Leaflet package's folder through Streamlit and return its URLs.
+
+    Streamlit serves a declared component's folder at /component/<name>/; the
+    map component's own frame lives at /component/streamlit_folium.st_folium/,
+    so the relative URL ../<name>/ reaches the Leaflet files on this machine.
+    Declared on every run (it is cheap) so it is registered with the running server.
+    """
+    comp = components.declare_component("leaflet_assets", path=str(webmap.leaflet_dir()))
+    return webmap.served(f"../{comp.name}/")
+
+
+def show_map(base, group, key: str, height: int) -> None:
+    """Draw a map: ``base`` holds the basemap, ``group`` the scenario layers.
+
+    While the basemap stays the same the component keeps its map (and the
+    reader's zoom) and only swaps ``group``, which is what makes a scenario
+    switch or a DMZ change fast.
+    """
+    st_folium(base, feature_group_to_add=group, key=key, height=height, use_container_width=True,
+              returned_objects=[])
+
+
+def show_dual_map(dual, key: str, height: int) -> None:
+    """Draw two synchronised maps side by side."""
+    st_folium(dual, key=key, height=height, use_container_width=True, returned_objects=[])
+
+
+def show_legend(entries, title: str) -> None:
+    """The legend under a map (labels in ``entries`` are already escaped)."""
+    st.html(webmap.LEGEND_CSS + webmap.legend_html(entries, title))

@@ -1,0 +1,115 @@
+"""The view's state and its URL form, so a view can be shared by link (no Streamlit here).
+
+The URL holds: ``view`` (map, compare, editor, import), ``s`` (scenario id),
+``b`` (the second scenario of the comparison), ``ua`` and ``ru`` (DMZ widths in
+km on the Ukrainian and the Russian side), ``base`` (baseline control date)
+and ``layout`` (side or overlay, for the comparison).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass
+from typing import Mapping
+
+from scenarios.model import SLUG
+
+VIEWS = ("map", "compare", "editor", "import")
+LAYOUTS = ("side", "overlay")
+SLIDER_MAX_KM = 50.0
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class ViewState:
+    """What the reader is looking at. ``ua_km``/``ru_km``/``baseline`` None mean the scenario's own."""
+
+    view: str = "map"
+    scenario: str = "status-quo-2025-02"
+    other: str = "donbas-withdrawal"
+    ua_km: float | None = None
+    ru_km: float | None = None
+    baseline: str | None = None
+    layout: str = "side"
+
+
+def _first(value) -> str | None:
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    return None if value is None else str(value)
+
+
+def _width(text: str | None, name: str, notes: list[str]) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        notes.append(f"{name} in the link is not a number; the scenario's DMZ width is used")
+        return None
+    if not math.isfinite(value) or value < 0:
+        notes.append(f"{name} in the link must be 0–{SLIDER_MAX_KM:.0f} km; the scenario's DMZ width is used")
+        return None
+    if value > SLIDER_MAX_KM:
+        notes.append(f"{name} in the link is over {SLIDER_MAX_KM:.0f} km; {SLIDER_MAX_KM:.0f} km is used")
+        return SLIDER_MAX_KM
+    return value
+
+
+def from_query(params: Mapping, known_ids: list[str], dates: list[str]) -> tuple[ViewState, list[str]]:
+    """The state a URL asks for, and a note for each part of it that had to be ignored.
+
+    Parameters: ``params`` the query parameters; ``known_ids`` the scenario ids
+    on offer; ``dates`` the baseline control dates on offer.
+    """
+    state, notes = ViewState(), []
+    view = _first(params.get("view"))
+    if view in VIEWS:
+        state.view = view
+    elif view is not None:
+        notes.append("the view in the link is unknown; showing the map")
+    for key, attr in (("s", "scenario"), ("b", "other")):
+        sid = _first(params.get(key))
+        if sid is None:
+            continue
+        if SLUG.match(sid) and sid in known_ids:
+            setattr(state, attr, sid)
+        else:
+            notes.append(f"scenario {sid[:64]!r} in the link is not in this library; showing {getattr(state, attr)}")
+    state.ua_km = _width(_first(params.get("ua")), "the Ukrainian-side DMZ width", notes)
+    state.ru_km = _width(_first(params.get("ru")), "the Russian-side DMZ width", notes)
+    base = _first(params.get("base"))
+    if base is not None:
+        if DATE.match(base) and base in dates:
+            state.baseline = base
+        else:
+            notes.append(f"baseline {base[:20]!r} in the link has no control line; the scenario's is used")
+    layout = _first(params.get("layout"))
+    if layout in LAYOUTS:
+        state.layout = layout
+    return state, notes
+
+
+def to_query(state: ViewState) -> dict[str, str]:
+    """The URL parameters of a state (only what differs from the defaults of its view)."""
+    out = {"view": state.view, "s": state.scenario}
+    if state.view == "compare":
+        out["b"] = state.other
+        out["layout"] = state.layout
+    if state.ua_km is not None:
+        out["ua"] = f"{state.ua_km:g}"
+    if state.ru_km is not None:
+        out["ru"] = f"{state.ru_km:g}"
+    if state.baseline:
+        out["base"] = state.baseline
+    return out
+
+
+def as_dict(state: ViewState) -> dict:
+    return asdict(state)
+
+
+def clamp_width(km: float) -> float:
+    """A scenario's DMZ width as the slider can show it (0–50 km)."""
+    return float(min(max(km, 0.0), SLIDER_MAX_KM))
