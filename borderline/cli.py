@@ -217,9 +217,13 @@ def cmd_data_build(args) -> int:
 
 
 def cmd_app(args) -> int:
-    app = Path(__file__).resolve().parents[1] / "app.py"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    repo = Path(__file__).resolve().parents[1]
+    # Streamlit reads .streamlit/config.toml from the working folder: start it from the repository,
+    # and pass the settings that matter for safety on the command line as well.
+    os.chdir(repo)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(repo / "app.py"), "--server.port", str(args.port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--client.showErrorDetails", "none", "--client.toolbarMode", "minimal", "--server.maxUploadSize", "25"]
     os.execv(sys.executable, cmd)
     return 0
 

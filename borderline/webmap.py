@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import folium
@@ -72,8 +71,7 @@ class MapOptions:
     zones: bool = True
     changes: bool = True
     online_tiles: bool = False
-    height: int = 620
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    height: int = 560
 
 
 def leaflet_dir() -> Path:
@@ -551,7 +549,3 @@ def payload_bytes(m) -> int:
     """Size in bytes of a map rendered as a standalone page (what a browser must load for it)."""
     return len(standalone_html(m).encode("utf-8"))
 
-
-def to_json(layers: dict) -> str:
-    """Layers as compact JSON (for measuring and for caching keys)."""
-    return json.dumps(layers, separators=(",", ":"))

@@ -198,3 +198,77 @@ def from_scenario(s: Scenario) -> Draft:
     return Draft(id=s.id, title=s.title, summary=s.summary, proposed_by=p["proposed_by"], date=p["date"],
                  source=p["source"], baseline=s.baseline, territory=area_from_expression(data["territory"]),
                  ua_km=s.dmz.ukrainian_side_km, ru_km=s.dmz.russian_side_km, zones=zones)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The form's widget values (keys ``ed_*``) to and from a draft. ``values`` is any mapping, such as
+# st.session_state; ``uploads`` maps an uploaded area's key to {"geojson": ..., ...}.
+
+TERRITORY = "ed_t_"
+
+
+def zone_prefix(i: int) -> str:
+    return f"ed_z{i}_"
+
+
+def _area_from_values(values, prefix: str, uploads: dict) -> AreaDraft:
+    n = int(values.get(f"{prefix}ncities", 0) or 0)
+    return AreaDraft(
+        control=values.get(f"{prefix}control_date") if values.get(f"{prefix}control") else None,
+        control_oblasts=list(values.get(f"{prefix}control_oblasts") or []),
+        oblasts=list(values.get(f"{prefix}oblasts") or []),
+        bank_oblasts=list(values.get(f"{prefix}bank_oblasts") or []),
+        bank=values.get(f"{prefix}bank") or "left",
+        bank_whole=bool(values.get(f"{prefix}bank_whole")),
+        uploads=[uploads[k]["geojson"] for k in values.get(f"{prefix}uploads") or [] if k in uploads],
+        cities=[(values.get(f"{prefix}city{i}") or "", float(values.get(f"{prefix}radius{i}") or 15.0))
+                for i in range(n)],
+        minus_control=values.get(f"{prefix}minus_date") if values.get(f"{prefix}minus") else None,
+    )
+
+
+def draft_from_values(values, uploads: dict) -> Draft:
+    """The draft the editor's widgets describe (the id is made from the title when left empty)."""
+    title = (values.get("ed_title") or "").strip()
+    zones = []
+    for i in range(int(values.get("ed_nzones", 0) or 0)):
+        p = zone_prefix(i)
+        zones.append(ZoneDraft(name=values.get(f"{p}name") or "", type=values.get(f"{p}type") or "demilitarized",
+                               area=_area_from_values(values, p, uploads),
+                               width_km=float(values.get(f"{p}width") or 20.0),
+                               description=values.get(f"{p}description") or ""))
+    return Draft(
+        id=(values.get("ed_id") or "").strip() or slugify(title), title=title,
+        summary=values.get("ed_summary") or "", proposed_by=values.get("ed_proposed_by") or "",
+        date=values.get("ed_date") or "", source=values.get("ed_source") or "",
+        baseline=values.get("ed_baseline") or "", territory=_area_from_values(values, TERRITORY, uploads),
+        ua_km=float(values.get("ed_ua") or 0.0), ru_km=float(values.get("ed_ru") or 0.0), zones=zones)
+
+
+def _area_values(prefix: str, area: AreaDraft, dates: list[str], upload_key) -> dict:
+    def date_or_last(d):
+        return d if d in dates else dates[-1]
+
+    out = {f"{prefix}control": bool(area.control), f"{prefix}control_date": date_or_last(area.control),
+           f"{prefix}control_oblasts": list(area.control_oblasts), f"{prefix}oblasts": list(area.oblasts),
+           f"{prefix}bank_oblasts": list(area.bank_oblasts), f"{prefix}bank": area.bank,
+           f"{prefix}bank_whole": area.bank_whole, f"{prefix}uploads": [upload_key(g) for g in area.uploads],
+           f"{prefix}ncities": len(area.cities), f"{prefix}minus": bool(area.minus_control),
+           f"{prefix}minus_date": date_or_last(area.minus_control)}
+    for i, (name, radius) in enumerate(area.cities):
+        out[f"{prefix}city{i}"], out[f"{prefix}radius{i}"] = name, float(radius)
+    return out
+
+
+def values_from_draft(d: Draft, dates: list[str], upload_key) -> dict:
+    """The widget values that show a draft. ``upload_key(geojson)`` files an inline polygon as an upload."""
+    out = {f"ed_{k}": getattr(d, k) for k in ("id", "title", "summary", "proposed_by", "date", "source")}
+    out.update(ed_baseline=d.baseline if d.baseline in dates else dates[-1], ed_ua=float(d.ua_km),
+               ed_ru=float(d.ru_km), ed_nzones=len(d.zones))
+    out.update(_area_values(TERRITORY, d.territory, dates, upload_key))
+    for i, z in enumerate(d.zones):
+        p = zone_prefix(i)
+        out.update({f"{p}name": z.name, f"{p}type": z.type, f"{p}width": float(z.width_km),
+                    f"{p}description": z.description})
+        out.update(_area_values(p, z.area, dates, upload_key))
+    return out

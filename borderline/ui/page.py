@@ -106,7 +106,9 @@ def warm_up() -> None:
             except Exception:  # a broken scenario shows its error when it is picked
                 log.exception("warming up %s failed", sid)
 
-    threading.Thread(target=work, name="borderline-warm-up", daemon=True).start()
+    # Not a daemon: a daemon thread still inside GEOS when the interpreter exits can crash it on the way out;
+    # the work is bounded (the built-ins, a second or two).
+    threading.Thread(target=work, name="borderline-warm-up", daemon=False).start()
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Mapping
 
 from scenarios.model import SLUG
@@ -104,10 +104,6 @@ def to_query(state: ViewState) -> dict[str, str]:
     if state.baseline:
         out["base"] = state.baseline
     return out
-
-
-def as_dict(state: ViewState) -> dict:
-    return asdict(state)
 
 
 def clamp_width(km: float) -> float:

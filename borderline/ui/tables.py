@@ -115,9 +115,17 @@ def compare_display(a: dict, b: dict) -> pd.DataFrame:
         "Measure": table["Measure"],
         "A": [cell(v, u) for v, u in zip(table["A"], table["Unit"])],
         "B": [cell(v, u) for v, u in zip(table["B"], table["Unit"])],
-        "B − A": [signed(d, 2 if u == "%" else 0) + ("" if u == "people" else f" {u}")
-                  for d, u in zip(table["B − A"], table["Unit"])],
+        "B − A": [_delta(d, u) for d, u in zip(table["B − A"], table["Unit"])],
     })
+
+
+def _delta(value: float, unit: str) -> str:
+    """A formatted delta: people rounded like the figures they come from, areas and lengths with units."""
+    if unit == "people":
+        return signed(round(value, -3) if abs(value) >= 10_000 else value)
+    if unit == "%":
+        return signed(value, 2) + " %"
+    return signed(value) + f"\u00a0{unit}"
 
 
 def places_that_differ(a: dict, b: dict) -> pd.DataFrame:

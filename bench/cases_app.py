@@ -1,0 +1,153 @@
+"""The Streamlit app (issue 4): first map drawn in a browser, a scenario switch, the map's payload.
+
+The browser figures drive Debian's headless Chromium against a live
+`streamlit run app.py` on this machine, with every request to another host
+cut off (as on a closed network). The server has answered once before the
+first measurement (its health check and a warm-up page), so what is measured
+is a reader's visit to a running app: a fresh browser context each time (cold
+browser cache), a DMZ width not evaluated before.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import tempfile
+import time
+from pathlib import Path
+
+from bench.core import Case
+
+SWITCH_CYCLE = ["donbas-withdrawal", "four-oblasts-claim", "claim-with-referendum-zone", "trans-dnieper-dmz",
+                "us-28-point-plan-2025-11", "us-ukraine-20-point-2025-12", "zaporizhzhia-city-held",
+                "status-quo-2025-02"]
+VIEWPORT = {"width": 1500, "height": 1100}
+
+
+class _Session:
+    """One app server and one browser for all the app cases; closed when the process exits."""
+
+    def __init__(self):
+        from playwright.sync_api import sync_playwright
+
+        from borderline.ui import harness
+
+        self.harness = harness
+        self.server = harness.AppServer(Path(tempfile.mkdtemp(prefix="borderline-bench-app-"))).__enter__()
+        self._pw = sync_playwright().start()
+        self.browser = harness.launch(self._pw)
+        self.widths = itertools.count(1)
+        self.titles = {}
+        atexit.register(self.close)
+
+    def new_page(self):
+        context = self.browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        self.harness.cut_network(page)
+        return context, page
+
+    def close(self) -> None:
+        for closer in (self.browser.close, self._pw.stop, lambda: self.server.__exit__(None, None, None)):
+            try:
+                closer()
+            except Exception:  # closing at exit: nothing more to do about it
+                pass
+
+
+_SESSION: _Session | None = None
+
+
+def _session() -> _Session:
+    global _SESSION
+    if _SESSION is None:
+        _SESSION = _Session()
+    return _SESSION
+
+
+def _warm() -> None:
+    s = _session()
+    context, page = s.new_page()
+    page.goto(s.server.url)
+    s.harness.wait_for_map(page)
+    context.close()
+
+
+def _first_draw() -> float:
+    """Seconds from navigation to the map's polygons in the page, fresh browser context."""
+    s = _session()
+    context, page = s.new_page()
+    width = next(s.widths) % 50
+    start = time.perf_counter()
+    page.goto(f"{s.server.url}?view=map&s=donbas-withdrawal&ua={width}&ru={width}")
+    s.harness.wait_for_map(page)
+    elapsed = time.perf_counter() - start
+    context.close()
+    return elapsed
+
+
+_SWITCH: dict = {}
+
+
+def _switch_setup() -> None:
+    from scenarios.library import load_builtin
+
+    s = _session()
+    context, page = s.new_page()
+    page.goto(f"{s.server.url}?view=map&s=status-quo-2025-02")
+    s.harness.wait_for_map(page)
+    _SWITCH.update(context=context, page=page, cycle=itertools.cycle(SWITCH_CYCLE),
+                   titles={sid: load_builtin(sid).title for sid in SWITCH_CYCLE})
+
+
+def _switch() -> float:
+    """Seconds from picking another scenario to its layers in the map (component updated in place)."""
+    s, page = _session(), _SWITCH["page"]
+    sid = next(_SWITCH["cycle"])
+    before = s.harness.feature_group_stamp(page)
+    option = s.harness.open_choices(page, "Scenario", _SWITCH["titles"][sid])
+    start = time.perf_counter()  # from the reader's click on the scenario, not from opening the list
+    option.click()
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function("(before) => { const g = window.__GLOBAL_DATA__.last_feature_group;"
+                            " return g && (g.length + ':' + g.slice(-200)) !== before; }", arg=before,
+                            timeout=60_000)
+    # The next animation frame has painted the new layers.
+    frame.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return time.perf_counter() - start
+
+
+def _payload_mb() -> float:
+    """The largest built-in's map as a self-contained page (Leaflet inlined), DMZ 50 km, every layer on."""
+    from borderline import webmap
+    from scenarios.engine import evaluate
+    from scenarios.library import builtin_ids, load_builtin
+
+    sizes = []
+    for sid in builtin_ids():
+        layers = webmap.scenario_layers(evaluate(load_builtin(sid), (50.0, 50.0)))
+        sizes.append(webmap.payload_bytes(webmap.scenario_map(layers, webmap.MapOptions())))
+    return max(sizes) / 1e6
+
+
+def _browser_available() -> bool:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    from borderline.ui.harness import chromium_path
+
+    return chromium_path() is not None
+
+
+CASES = [
+    Case("map_payload_mb", "app map HTML payload, largest built-in (Leaflet inlined, every layer, DMZ 50 km)",
+         "MB", _payload_mb, repeat=1, target="≤ 2 MB"),
+]
+if _browser_available():
+    CASES = [
+        Case("app_first_draw_s", "app: navigation to map polygons drawn, fresh browser, running server", "s",
+             _first_draw, repeat=3, target="< 4 s", setup=_warm),
+        Case("app_switch_s", "app: scenario switch to the new layers painted in the map", "s", _switch,
+             repeat=8, target="< 1 s", setup=_switch_setup),
+        *CASES,
+    ]
