@@ -318,15 +318,20 @@ def new_map(assets: Assets, options: MapOptions = MapOptions()) -> folium.Map:
     """An empty map over Ukraine with local assets, panes for the basemap, lines and cities."""
     m = _Map(location=[48.4, 31.2], zoom_start=6, tiles=None, control_scale=True, zoom_snap=0.25,
                    zoom_delta=0.5, prefer_canvas=False, min_zoom=4, max_zoom=13)
+    _prepare(m, assets, options)
+    m.fit_bounds(UKRAINE_BOUNDS)
+    m.add_child(_Script(ZOOM_CLASS_JS))
+    return m
+
+
+def _prepare(m: folium.Map, assets: Assets, options: MapOptions) -> None:
+    """Local Leaflet assets, the optional online tiles, and the panes that order basemap, lines and cities."""
     _use_assets(m, assets)
     if options.online_tiles:
         folium.TileLayer("OpenStreetMap", attr=OSM_ATTRIBUTION, control=False).add_to(m)
     folium.map.CustomPane("bl-base", z_index=250, pointer_events=False).add_to(m)
     folium.map.CustomPane("bl-lines", z_index=450, pointer_events=True).add_to(m)
     folium.map.CustomPane("bl-cities", z_index=460, pointer_events=False).add_to(m)
-    m.fit_bounds(UKRAINE_BOUNDS)
-    m.add_child(_Script(ZOOM_CLASS_JS))
-    return m
 
 
 def _style(s: st_.Style, filled: bool = True) -> dict:
@@ -452,12 +457,7 @@ def dual_map(left: dict, right: dict, options: MapOptions, assets: Assets) -> fo
                    zoom_delta=0.5, min_zoom=4, max_zoom=13, control_scale=True)
     dual.default_js = []  # the sync is SYNC_JS below, not the CDN plugin
     for m, layers in ((dual.m1, left), (dual.m2, right)):
-        _use_assets(m, assets)
-        if options.online_tiles:
-            folium.TileLayer("OpenStreetMap", attr=OSM_ATTRIBUTION, control=False).add_to(m)
-        folium.map.CustomPane("bl-base", z_index=250, pointer_events=False).add_to(m)
-        folium.map.CustomPane("bl-lines", z_index=450, pointer_events=True).add_to(m)
-        folium.map.CustomPane("bl-cities", z_index=460, pointer_events=False).add_to(m)
+        _prepare(m, assets, options)
         m.add_child(_Script(SYNC_JS))
         m.add_child(_Script(ZOOM_CLASS_JS))
         add_basemap(m, options)
