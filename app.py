@@ -20,7 +20,7 @@ st.set_option("client.toolbarMode", "minimal")
 from borderline import webmap  # noqa: E402
 from borderline.ui import catalog, editor, page, tables  # noqa: E402
 from borderline.ui import state as url  # noqa: E402
-from borderline.ui.text import km2, md, one_line, people  # noqa: E402
+from borderline.ui.text import esc, km2, md, one_line, people  # noqa: E402
 
 log = logging.getLogger("borderline.app")
 SS = st.session_state
@@ -382,7 +382,7 @@ def compare_view(a: catalog.Entry, b: catalog.Entry, opts, assets, base_dir: str
             page.show_map(base, webmap.outline_group(oa, ob, opts), "compare-map", opts.height)
             from borderline.style import COMPARE
 
-            entries = [(f"A: {md(sa.title)}", COMPARE["a"], "area"), (f"B: {md(sb.title)}", COMPARE["b"], "area")]
+            entries = [(f"A: {esc(sa.title)}", COMPARE["a"], "area"), (f"B: {esc(sb.title)}", COMPARE["b"], "area")]  # HTML, not Markdown
             page.show_legend(entries + webmap.basemap_entries(opts), "Russian-administered area")
     st.markdown("**Measures, and B − A**")
     st.dataframe(tables.compare_display(ev_a.metrics, ev_b.metrics), hide_index=True, width="stretch")
@@ -472,6 +472,7 @@ def editor_view(entries, lib, dates, oblasts, opts, assets) -> None:
     with tab_build:
         with page.guard("Editor"):
             build_tab(entries, lib, dates, oblasts, opts, assets)
+            keep_draft()
     with tab_library:
         with page.guard("Library"):
             library_tab(entries, lib, dates)
@@ -486,7 +487,24 @@ def _editable(entry: catalog.Entry) -> bool:
         return False
 
 
+DRAFT_KEPT = "_ed_kept"
+EDITOR_BUTTONS = ("ed_open", "ed_save")
+
+
+def restore_draft() -> None:
+    """Streamlit forgets widget values while their view is hidden: put back the draft kept below."""
+    for key, value in SS.get(DRAFT_KEPT, {}).items():
+        if key not in SS:
+            SS[key] = value
+
+
+def keep_draft() -> None:
+    SS[DRAFT_KEPT] = {k: SS[k] for k in list(SS.keys())
+                      if str(k).startswith("ed_") and k not in EDITOR_BUTTONS}
+
+
 def build_tab(entries, lib, dates, oblasts, opts, assets) -> None:
+    restore_draft()
     SS.setdefault("ed_baseline", dates[-1])
     editable = [e for e in entries if _editable(e)]
     c1, c2 = st.columns([3, 1])

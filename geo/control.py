@@ -122,7 +122,9 @@ class ControlSpec:
 
 
 def _fail(where: str, what: str) -> ControlError:
-    return ControlError(f"{where}: {what}")
+    # One short line even when the file holds a megabyte-long value.
+    line = " ".join(f"{where}: {what}".split())
+    return ControlError(line if len(line) <= 400 else line[:399] + "…")
 
 
 def _check_keys(where: str, table: dict, allowed: tuple[str, ...], context: str) -> None:
@@ -138,7 +140,7 @@ def parse_latlon(text, where: str, context: str) -> tuple[float, float]:
     fix = 'write coordinates as "latitude, longitude" in decimal degrees, e.g. "48.28, 37.18"'
     if isinstance(text, list) and len(text) == 2 and all(isinstance(v, (int, float)) for v in text):
         lat, lon = float(text[0]), float(text[1])
-    elif isinstance(text, str) and (m := COORDS.match(text)):
+    elif isinstance(text, str) and len(text) < 100 and (m := COORDS.match(text)):
         lat, lon = float(m.group(1)), float(m.group(2))
     else:
         raise _fail(where, f"{context}bad coordinates {text!r}; {fix}")
@@ -166,10 +168,10 @@ def _parse_waypoint(where: str, raw, context: str) -> Waypoint:
             raise _fail(where, f"{context}admin1 only goes with place = ...; remove it from a waypoint given by coordinates")
         return Waypoint(at=parse_latlon(raw["at"], where, context), note=note)
     place = raw["place"]
-    if not isinstance(place, str) or not place.strip():
+    if not isinstance(place, str) or not place.strip() or len(place) > 200:
         raise _fail(where, f'{context}place must be a settlement name in quotes, e.g. place = "Siversk"')
     admin1 = raw.get("admin1")
-    if admin1 is not None and not (isinstance(admin1, str) and ADMIN1_CODE.match(admin1)):
+    if admin1 is not None and not (isinstance(admin1, str) and ADMIN1_CODE.fullmatch(admin1)):
         raise _fail(where, f'{context}admin1 {admin1!r} is not an ISO code; write it like admin1 = "UA-14"')
     return Waypoint(place=place.strip(), admin1=admin1, note=note)
 
@@ -226,12 +228,14 @@ def read_control_spec(path, settlements=None) -> ControlSpec:
     """
     path = Path(path)
     where = str(path)
+    if path.exists() and not path.is_file():  # a folder, FIFO or device: refuse rather than block
+        raise _fail(where, "not a regular file; give the path of a .toml file")
     try:
         with open(path, "rb") as f:
             raw = tomllib.load(f)
     except FileNotFoundError:
         raise _fail(where, "no such file") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise _fail(where, f"not valid TOML: {exc}; check quotes, commas and brackets on that line") from None
     _check_keys(where, raw, TOP_KEYS, "")
     for key in ("date", "title", "area"):

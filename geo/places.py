@@ -18,6 +18,7 @@ from rapidfuzz import process
 from geo.crs import to_equal_area
 from geo.projected import Projected, projected
 
+MAX_QUERY_CHARS = 200
 LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
@@ -108,6 +109,8 @@ def find_place(query: str, p: Projected | None = None) -> Place:
     latlon = parse_latlon(query)
     if latlon is not None:
         return Place(name=f"{latlon[0]:.5f}, {latlon[1]:.5f}", lat=latlon[0], lon=latlon[1])
+    if len(query) > MAX_QUERY_CHARS:
+        raise PlaceNotFound(f"a place name has at most {MAX_QUERY_CHARS} characters; got {len(query):,}")
     rows = candidates(query, p)
     if not rows:
         hint = close_matches(query, p=p)

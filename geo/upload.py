@@ -12,12 +12,15 @@ them must escape them (the app does).
 
 from __future__ import annotations
 
+import contextlib
+
 import io
 import json
 import logging
 import os
 import re
 import stat
+import sqlite3
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -39,6 +42,8 @@ MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_MEMBERS = 500
 MAX_NAME_CHARS = 120
+MAX_FEATURES = 10_000
+MAX_VERTICES = 2_000_000
 CHUNK = 1024 * 1024
 KINDS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".zip": "zip"}
 ACCEPTED = "a GeoJSON (.geojson, .json), a GeoPackage (.gpkg) or a zipped Shapefile (.zip)"
@@ -107,7 +112,12 @@ def parse_upload(filename: str, data: bytes) -> UploadedArea:
             path = _shapefile_in_zip(data, folder, shown)
             layer = None
         frame = _read(path, layer, shown)
-    return _to_area(frame, filename, shown)
+    try:
+        return _to_area(frame, filename, shown)
+    except shapely.errors.GEOSException as exc:  # degenerate geometry that passed the checks above
+        log.info("geometry error in upload %s: %r", shown, exc)
+        raise UploadError(f"{shown}: the geometry cannot be processed ({_first_line(exc)}); "
+                          "fix it, e.g. with QGIS 'Fix geometries'") from None
 
 
 def _display_name(filename: str) -> str:
@@ -162,7 +172,13 @@ def _polygon_layer(path: Path, shown: str) -> str:
     if not polygon:
         found = ", ".join(f"{n} ({t or 'no geometry'})" for n, t in layers) or "none"
         raise UploadError(f"{shown}: no polygon layer in the GeoPackage (layers: {found[:200]})")
-    return polygon[0]
+    # A layer can be an SQL view, whose query could run for ever: read only stored tables.
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        views = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+    tables = [name for name in polygon if name not in views]
+    if not tables:
+        raise UploadError(f"{shown}: the polygon layer is an SQL view; export it as a table (a plain GeoPackage layer)")
+    return tables[0]
 
 
 def _unsafe_member(name: str) -> bool:
@@ -306,6 +322,14 @@ def _to_area(frame: gpd.GeoDataFrame, filename: str, shown: str) -> UploadedArea
     """Reproject, keep the polygons, repair them and merge them into one area."""
     if len(frame) == 0:
         raise UploadError(f"{shown}: the file holds no features")
+    if len(frame) > MAX_FEATURES:
+        raise UploadError(f"{shown}: {len(frame):,} features is more than the {MAX_FEATURES:,} allowed; "
+                          "dissolve them into one area first")
+    coords = shapely.get_coordinates(frame.geometry.values)
+    if len(coords) > MAX_VERTICES:
+        raise UploadError(f"{shown}: {len(coords):,} vertices is more than the {MAX_VERTICES:,} allowed; simplify it")
+    if not np.isfinite(coords).all():  # before any GEOS operation, which fails on NaN and infinity
+        raise UploadError(f"{shown}: coordinates must be finite numbers (no NaN or infinity)")
     frame, source, assumed = _to_geographic(frame, shown)
     polys, kinds, repaired = [], [], 0
     for i, geom in enumerate(frame.geometry):

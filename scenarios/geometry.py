@@ -33,14 +33,13 @@ def polygon_from_geojson(obj, where: str):
             geoms = [shape(obj["geometry"])] if obj.get("geometry") else []
         else:
             geoms = [shape(obj)]
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError, shapely.errors.ShapelyError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError, shapely.errors.ShapelyError) as exc:
         raise ScenarioError(f"{where}: not a readable GeoJSON geometry ({exc}); give Polygon or MultiPolygon "
                             "coordinates as [[[lon, lat], ...]]") from None
     polys = [g for g in geoms if g.geom_type in ("Polygon", "MultiPolygon")]
     if not polys:
         raise ScenarioError(f"{where}: no Polygon or MultiPolygon in the GeoJSON")
-    geom = shapely.union_all(polys) if len(polys) > 1 else polys[0]
-    coords = shapely.get_coordinates(geom)
+    coords = shapely.get_coordinates(polys)  # of the parts: GEOS cannot union NaN or infinite coordinates
     if len(coords) > MAX_VERTICES:
         raise ScenarioError(f"{where}: {len(coords):,} vertices is more than the {MAX_VERTICES:,} allowed; simplify it")
     if not np.isfinite(coords).all():
@@ -48,10 +47,12 @@ def polygon_from_geojson(obj, where: str):
     if (np.abs(coords[:, 0]) > 180).any() or (np.abs(coords[:, 1]) > 90).any():
         raise ScenarioError(f"{where}: coordinates are outside ±180/±90, so they look projected; "
                             "give longitude/latitude in EPSG:4326")
-    if not geom.is_empty and not geom.is_valid:
-        reason = shapely.is_valid_reason(geom)
+    invalid = [g for g in polys if not g.is_empty and not g.is_valid]  # before the union, which they break
+    if invalid:
+        reason = shapely.is_valid_reason(invalid[0])
         raise ScenarioError(f"{where}: invalid polygon ({reason}); fix self-intersections, e.g. with "
                             "shapely.make_valid or QGIS 'Fix geometries'")
+    geom = shapely.union_all(polys) if len(polys) > 1 else polys[0]
     if geom.is_empty or shapely.area(geom) == 0:
         raise ScenarioError(f"{where}: the polygon is empty or has zero area")
     if not geom.intersects(shapely.box(*UKRAINE_LONLAT_BOX)):
@@ -61,6 +62,8 @@ def polygon_from_geojson(obj, where: str):
 
 def read_geojson_file(path: Path, where: str):
     """Read a GeoJSON polygon file (size-limited)."""
+    if path.exists() and not path.is_file():  # a FIFO or a device would block or never end
+        raise ScenarioError(f"{where}: {path} is not a regular file")
     try:
         if path.stat().st_size > MAX_GEOJSON_BYTES:
             raise ScenarioError(f"{where}: {path.name} is larger than 25 MB")

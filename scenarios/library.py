@@ -84,7 +84,7 @@ class UserLibrary:
         self.folder = Path(folder) if folder else default_user_dir()
 
     def _path(self, scenario_id: str) -> Path:
-        if not SLUG.match(scenario_id or "") or len(scenario_id) > 64:
+        if not SLUG.fullmatch(scenario_id or "") or len(scenario_id) > 64:
             raise ScenarioError(f"{scenario_id!r} is not a valid scenario id: use lowercase letters, digits and "
                                 "hyphens, at most 64 characters")
         return self.folder / f"{scenario_id}.toml"
@@ -92,7 +92,7 @@ class UserLibrary:
     def ids(self) -> list[str]:
         if not self.folder.is_dir():
             return []
-        return sorted(p.stem for p in self.folder.glob("*.toml") if SLUG.match(p.stem))
+        return sorted(p.stem for p in self.folder.glob("*.toml") if SLUG.fullmatch(p.stem))
 
     def load(self, scenario_id: str) -> Scenario:
         return load(self._path(scenario_id))

@@ -15,13 +15,14 @@ table with exactly one key, a primitive or an operator:
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import tomli_w
-from pydantic import (BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator,
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator,
                       model_validator)
 
 from scenarios.errors import ScenarioError  # noqa: F401  (re-exported)
@@ -31,6 +32,34 @@ ISO = re.compile(r"^UA-\d\d$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_WIDTH_KM = 200.0
 MAX_RADIUS_KM = 200.0
+MAX_FILE_BYTES = 30 * 1024 * 1024
+
+
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MAX_MESSAGE_CHARS = 400
+
+
+def _plain_text(value: str) -> str:
+    # Terminal control characters in a title could rewrite the reader's screen; refuse them.
+    if CONTROL_CHARS.search(value):
+        raise ValueError("must be plain text, without control characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_plain_text)]
+
+
+def _finite_numbers(value: Any, depth: int = 0) -> None:
+    if depth > 50:
+        raise ValueError("GeoJSON is nested too deeply")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("coordinates must be finite numbers (no nan or inf)")
+    if isinstance(value, dict):
+        for v in value.values():
+            _finite_numbers(v, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _finite_numbers(v, depth + 1)
 
 
 class _Node(BaseModel):
@@ -50,7 +79,7 @@ class Bank(_Node):
 
 
 class CitySpec(_Node):
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     radius_km: float = Field(default=15.0, gt=0, le=MAX_RADIUS_KM)
 
 
@@ -61,6 +90,12 @@ class City(_Node):
 class GeoJSONPolygon(_Node):
     model_config = ConfigDict(extra="allow", frozen=True)
     type: Literal["Polygon", "MultiPolygon", "Feature", "FeatureCollection"]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _finite(cls, data):
+        _finite_numbers(data)
+        return data
 
 
 class GeoJSON(_Node):
@@ -111,9 +146,9 @@ for _cls in (Union_, Intersection, Difference):
 
 
 class Provenance(_Node):
-    proposed_by: str = Field(min_length=1, max_length=300)
-    date: str = Field(min_length=4, max_length=40)
-    source: str = Field(min_length=1, max_length=1000)
+    proposed_by: Text = Field(min_length=1, max_length=300)
+    date: Text = Field(min_length=4, max_length=40)
+    source: Text = Field(min_length=1, max_length=1000)
 
 
 class Dmz(_Node):
@@ -122,11 +157,11 @@ class Dmz(_Node):
 
 
 class Zone(_Node):
-    name: str = Field(min_length=1, max_length=120)
+    name: Text = Field(min_length=1, max_length=120)
     type: Literal["demilitarized", "referendum", "border_buffer"]
     area: Expr | None = None
     width_km: float | None = Field(default=None, gt=0, le=MAX_WIDTH_KM)
-    description: str = Field(default="", max_length=2000)
+    description: Text = Field(default="", max_length=2000)
 
     @model_validator(mode="after")
     def _shape(self):
@@ -139,8 +174,8 @@ class Zone(_Node):
 
 class Scenario(_Node):
     id: str = Field(max_length=64)
-    title: str = Field(min_length=1, max_length=200)
-    summary: str = Field(min_length=1, max_length=4000)
+    title: Text = Field(min_length=1, max_length=200)
+    summary: Text = Field(min_length=1, max_length=4000)
     provenance: Provenance
     baseline: Annotated[str, Field(pattern=DATE.pattern)] = "2025-02-12"
     territory: Expr
@@ -150,7 +185,7 @@ class Scenario(_Node):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
+        if not SLUG.fullmatch(value):  # fullmatch: "$" would also accept a trailing newline
             raise ValueError("must be a slug: lowercase letters, digits and single hyphens, at most 64 characters")
         return value
 
@@ -171,7 +206,13 @@ def _one_line(exc: ValidationError, source: str) -> str:
     elif err["type"] == "missing":
         msg = "required key is missing"
     more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-    return f"{source}: {loc or 'scenario'}: {msg}{more}"
+    return _clip(f"{source}: {loc or 'scenario'}: {msg}{more}")
+
+
+def _clip(message: str) -> str:
+    """One short line: no line breaks, at most MAX_MESSAGE_CHARS characters."""
+    line = " ".join(message.split())
+    return line if len(line) <= MAX_MESSAGE_CHARS else line[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
 def scenario_from_dict(data: dict, source: str = "<scenario>") -> Scenario:
@@ -186,14 +227,18 @@ def loads(text: str, source: str = "<scenario>") -> Scenario:
     """Parse scenario TOML text."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{source}: invalid TOML: {exc}") from None
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:  # tomllib recurses on nested arrays
+        raise ScenarioError(_clip(f"{source}: invalid TOML: {exc}")) from None
     return scenario_from_dict(data, source)
 
 
 def load(path: str | Path) -> Scenario:
     """Read and validate a scenario TOML file."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        raise ScenarioError(f"{path}: not a regular file; give the path of a .toml file")
+    if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+        raise ScenarioError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB; a scenario file is a few KB")
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:

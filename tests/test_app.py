@@ -288,3 +288,13 @@ def test_every_layer_switch_can_be_turned_off(home):
     legend = next(h.value for h in at.get("html") if "bl-legend-title" in h.value)
     assert "Russian-administered" in legend
     assert "Referendum zone" not in legend and "Oblast border" not in legend and "DMZ" not in legend
+
+
+def test_an_unsaved_draft_survives_a_visit_to_another_view(home):
+    at = start()
+    at.sidebar.radio(key="w_view").set_value("editor").run()
+    at.text_input(key="ed_title").input("My unsaved draft").run()
+    at.sidebar.radio(key="w_view").set_value("map").run()
+    at.sidebar.radio(key="w_view").set_value("editor").run()
+    assert at.text_input(key="ed_title").value == "My unsaved draft"
+    assert not at.exception

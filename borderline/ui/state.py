@@ -73,7 +73,7 @@ def from_query(params: Mapping, known_ids: list[str], dates: list[str]) -> tuple
         sid = _first(params.get(key))
         if sid is None:
             continue
-        if SLUG.match(sid) and sid in known_ids:
+        if SLUG.fullmatch(sid) and sid in known_ids:
             setattr(state, attr, sid)
         else:
             notes.append(f"scenario {sid[:64]!r} in the link is not in this library; showing {getattr(state, attr)}")
