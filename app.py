@@ -239,6 +239,16 @@ def _table(frame) -> None:
     st.table(shown.set_index(shown.columns[0]))
 
 
+def _table_or(frame, empty_message: str, caption: str | None = None) -> None:
+    """A table, or a sentence saying there is nothing to list."""
+    if frame.empty:
+        st.write(empty_message)
+        return
+    _table(frame)
+    if caption:
+        st.caption(caption)
+
+
 def details(ev) -> None:
     """Tables and provenance under the map."""
     m, s = ev.metrics, ev.scenario
@@ -248,18 +258,10 @@ def details(ev) -> None:
         _table(tables.oblast_table(m))
         st.caption("Population columns marked * are the 2022 resident baseline, estimated.")
     with tab_places:
-        frame = tables.changing_hands_table(m)
-        if frame.empty:
-            st.write("No place of 10,000 people or more changes hands against the baseline.")
-        else:
-            _table(frame)
-            st.caption(f"Places of 10,000 or more whose side differs from the baseline of {m['baseline']}.")
+        _table_or(tables.changing_hands_table(m), "No place of 10,000 people or more changes hands against the baseline.",
+                  f"Places of 10,000 or more whose side differs from the baseline of {m['baseline']}.")
     with tab_zones:
-        frame = tables.zones_table(m)
-        if frame.empty:
-            st.write("This scenario has no zones.")
-        else:
-            _table(frame)
+        _table_or(tables.zones_table(m), "This scenario has no zones.")
     with tab_about:
         about(s, m)
 
