@@ -454,14 +454,17 @@ def on_open_in_editor(entry: catalog.Entry, dates: list[str], copy: bool = False
     put("view", "editor")
 
 
+def save_to_library(lib, scenario, replace: bool, hint: str) -> None:
+    """Save to the user's library; an id already there is replaced only when the reader asked to."""
+    if scenario.id in lib.ids() and not replace:
+        raise ValueError(f"a scenario {scenario.id!r} is already in your library; {hint}")
+    lib.save(scenario, overwrite=True)
+
+
 def on_save(lib, overwrite_key: str) -> None:
     try:
         scenario = editor.to_scenario(draft_from_state())
-        exists = scenario.id in lib.ids()
-        if exists and not SS.get(overwrite_key):
-            flash("error", f"a scenario {scenario.id!r} is already in your library; tick 'Replace' or change the id")
-            return
-        lib.save(scenario, overwrite=True)
+        save_to_library(lib, scenario, SS.get(overwrite_key), "tick 'Replace' or change the id")
     except (ValueError, OSError) as exc:
         log.info("save failed: %s", exc)
         flash("error", f"Not saved: {one_line(exc)}")
@@ -654,9 +657,7 @@ def on_toml_upload(lib) -> None:
         if refs:
             raise ValueError(f"{file.name}: refers to a file on disk ({refs[0][:60]}); in the app, import the "
                              "polygon as an area and use it in the editor instead")
-        if scenario.id in lib.ids() and not SS.get("lib_upload_replace"):
-            raise ValueError(f"a scenario {scenario.id!r} is already in your library; tick 'Replace' to replace it")
-        lib.save(scenario, overwrite=True)
+        save_to_library(lib, scenario, SS.get("lib_upload_replace"), "tick 'Replace' to replace it")
     except (ValueError, OSError) as exc:
         log.info("TOML upload refused: %s", exc)
         flash("error", f"Upload refused: {one_line(exc)}")
