@@ -18,17 +18,12 @@ def parse_dmz(text: str | None) -> tuple[float, float] | None:
     """``"10"`` → (10, 10); ``"5:15"`` → (5, 15) (Ukrainian side : Russian side, km)."""
     if text is None:
         return None
+    from scenarios.values import DmzWidths
+
     try:
-        parts = [float(x) for x in text.split(":")]
-    except ValueError:
-        raise UsageError(f"--dmz-km {text!r}: give a width in km (10) or UA:RU widths (5:15)") from None
-    if len(parts) not in (1, 2):
-        raise UsageError(f"--dmz-km {text!r}: give a width in km (10) or UA:RU widths (5:15)")
-    ua, ru = (parts[0], parts[0]) if len(parts) == 1 else parts
-    for w in (ua, ru):
-        if not (0 <= w <= 200):
-            raise UsageError(f"--dmz-km {text!r}: widths must be between 0 and 200 km")
-    return ua, ru
+        return DmzWidths.parse(text).as_tuple()
+    except ValueError as exc:
+        raise UsageError(f"--dmz-km: {exc}") from None
 
 
 @contextlib.contextmanager

@@ -21,7 +21,8 @@ from geo.population import METHOD as POPULATION_METHOD
 from geo.population import PopulationModel, rural_by_unit, settlements_inside
 from geo.projected import Projected, projected
 from scenarios.geometry import polygonal, resolve
-from scenarios.model import MAX_WIDTH_KM, Scenario, ScenarioError, Zone
+from scenarios.model import Scenario, ScenarioError, Zone
+from scenarios.values import dmz_width_km
 
 AREA_METHOD = "areas in km² in ETRS89-LAEA (EPSG:3035), an equal-area projection"
 CHANGING_HANDS_MIN_POPULATION = 10_000
@@ -62,12 +63,6 @@ class Evaluation:
     def parts(self) -> gpd.GeoDataFrame:
         """Every part as a frame in EPSG:3035: part, name, km2, population, geometry."""
         return parts_frame(self)
-
-
-def check_width(value: float, name: str) -> float:
-    if not (0.0 <= float(value) <= MAX_WIDTH_KM) or value != value:
-        raise ScenarioError(f"{name}: DMZ width must be between 0 and {MAX_WIDTH_KM:.0f} km, got {value}")
-    return float(value)
 
 
 def contact_line(russian, p: Projected):
@@ -146,7 +141,7 @@ def evaluate(scenario: Scenario, dmz_km: tuple[float, float] | None = None, base
     ``base_dir`` resolves relative ``geojson_file`` paths.
     """
     ua_km, ru_km = dmz_km if dmz_km is not None else (scenario.dmz.ukrainian_side_km, scenario.dmz.russian_side_km)
-    ua_km, ru_km = check_width(ua_km, "dmz ukrainian side"), check_width(ru_km, "dmz russian side")
+    ua_km, ru_km = dmz_width_km(ua_km, "dmz ukrainian side"), dmz_width_km(ru_km, "dmz russian side")
     base = baseline or scenario.baseline
     t = territory(scenario, base, base_dir)
     ua_band = dmz_band(t.contact_line, ua_km, t.ukrainian_held)

@@ -26,12 +26,9 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Fiel
                       model_validator)
 
 from scenarios.errors import ScenarioError  # noqa: F401  (re-exported)
+from scenarios.values import DATE, DMZ_MAX_KM, RADIUS_MAX_KM, SLUG, control_date, scenario_id  # noqa: F401
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO = re.compile(r"^UA-\d\d$")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_WIDTH_KM = 200.0
-MAX_RADIUS_KM = 200.0
 MAX_FILE_BYTES = 30 * 1024 * 1024
 
 
@@ -80,7 +77,7 @@ class Bank(_Node):
 
 class CitySpec(_Node):
     name: Text = Field(min_length=1, max_length=200)
-    radius_km: float = Field(default=15.0, gt=0, le=MAX_RADIUS_KM)
+    radius_km: float = Field(default=15.0, gt=0, le=RADIUS_MAX_KM)
 
 
 class City(_Node):
@@ -152,15 +149,15 @@ class Provenance(_Node):
 
 
 class Dmz(_Node):
-    ukrainian_side_km: float = Field(default=0.0, ge=0, le=MAX_WIDTH_KM)
-    russian_side_km: float = Field(default=0.0, ge=0, le=MAX_WIDTH_KM)
+    ukrainian_side_km: float = Field(default=0.0, ge=0, le=DMZ_MAX_KM)
+    russian_side_km: float = Field(default=0.0, ge=0, le=DMZ_MAX_KM)
 
 
 class Zone(_Node):
     name: Text = Field(min_length=1, max_length=120)
     type: Literal["demilitarized", "referendum", "border_buffer"]
     area: Expr | None = None
-    width_km: float | None = Field(default=None, gt=0, le=MAX_WIDTH_KM)
+    width_km: float | None = Field(default=None, gt=0, le=DMZ_MAX_KM)
     description: Text = Field(default="", max_length=2000)
 
     @model_validator(mode="after")
@@ -185,9 +182,10 @@ class Scenario(_Node):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not SLUG.fullmatch(value):  # fullmatch: "$" would also accept a trailing newline
-            raise ValueError("must be a slug: lowercase letters, digits and single hyphens, at most 64 characters")
-        return value
+        try:
+            return scenario_id(value)
+        except ScenarioError:
+            raise ValueError("must be a slug: lowercase letters, digits and single hyphens, at most 64 characters") from None
 
     @model_validator(mode="after")
     def _zone_names(self):

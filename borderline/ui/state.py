@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from scenarios.model import SLUG
+from scenarios.values import DMZ_MAX_KM, SLUG
 
 VIEWS = ("map", "compare", "editor", "import")
 LAYOUTS = ("side", "overlay")
-SLIDER_MAX_KM = 50.0
+SLIDER_MAX_KM = DMZ_MAX_KM  # the sliders reach the model's maximum: no scenario is shown at another width
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

@@ -1,0 +1,100 @@
+"""The values a scenario is parameterised by, each validated in one place: DMZ widths, control dates, ids.
+
+The limits live here and nowhere else: the model, the engine, the command line
+and the app's sliders all read ``DMZ_MAX_KM``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+
+from scenarios.errors import ScenarioError
+
+DMZ_MAX_KM = 200.0
+RADIUS_MAX_KM = 200.0
+SCENARIO_ID_MAX_CHARS = 64
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def dmz_width_km(value, name: str = "DMZ width") -> float:
+    """One DMZ width in km, checked against 0–DMZ_MAX_KM (ScenarioError naming ``name`` if not)."""
+    try:
+        km = float(value)
+    except (TypeError, ValueError):
+        raise ScenarioError(f"{name}: give a width in km between 0 and {DMZ_MAX_KM:.0f}, got {value!r}") from None
+    if not math.isfinite(km) or not 0.0 <= km <= DMZ_MAX_KM:
+        raise ScenarioError(f"{name}: DMZ width must be between 0 and {DMZ_MAX_KM:.0f} km, got {value}")
+    return km
+
+
+@dataclass(frozen=True)
+class DmzWidths:
+    """Widths of the demilitarized bands on each side of the line of contact, km (0–DMZ_MAX_KM)."""
+
+    ukrainian_side_km: float = 0.0
+    russian_side_km: float = 0.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "ukrainian_side_km", dmz_width_km(self.ukrainian_side_km, "dmz ukrainian side"))
+        object.__setattr__(self, "russian_side_km", dmz_width_km(self.russian_side_km, "dmz russian side"))
+
+    @classmethod
+    def of(cls, value: DmzWidths | tuple[float, float] | float | None, default: DmzWidths | None = None) -> DmzWidths:
+        """Widths from a DmzWidths, a (Ukrainian side, Russian side) pair or one width for both sides."""
+        if value is None:
+            return default if default is not None else cls()
+        if isinstance(value, DmzWidths):
+            return value
+        if isinstance(value, (tuple, list)):
+            if len(value) != 2:
+                raise ScenarioError(f"DMZ widths: give (Ukrainian side, Russian side) in km, got {value!r}")
+            return cls(value[0], value[1])
+        return cls(value, value)
+
+    @classmethod
+    def parse(cls, text: str) -> DmzWidths:
+        """``"10"`` → 10 km on both sides; ``"5:15"`` → 5 km (Ukrainian side), 15 km (Russian side)."""
+        parts = str(text).split(":")
+        try:
+            numbers = [float(x) for x in parts]
+        except ValueError:
+            numbers = []
+        if len(numbers) not in (1, 2):
+            raise ScenarioError(f"DMZ width {text!r}: give a width in km (10) or UA:RU widths (5:15)")
+        try:
+            return cls(numbers[0], numbers[-1])
+        except ScenarioError:
+            raise ScenarioError(f"DMZ width {text!r}: widths must be between 0 and {DMZ_MAX_KM:.0f} km") from None
+
+    def as_tuple(self) -> tuple[float, float]:
+        return (self.ukrainian_side_km, self.russian_side_km)
+
+    @property
+    def total_km(self) -> float:
+        return self.ukrainian_side_km + self.russian_side_km
+
+
+def control_date(text: str, name: str = "control date") -> str:
+    """A control date as ``YYYY-MM-DD`` (a real calendar day), or ScenarioError naming ``name``."""
+    value = str(text)
+    if not DATE.fullmatch(value):
+        raise ScenarioError(f"{name}: {value[:20]!r} is not a date; write it as YYYY-MM-DD")
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ScenarioError(f"{name}: {value!r} is not a calendar day") from None
+    return value
+
+
+def scenario_id(text: str, name: str = "id") -> str:
+    """A scenario id: a slug of lowercase letters, digits and single hyphens, at most 64 characters."""
+    value = str(text or "")
+    if len(value) > SCENARIO_ID_MAX_CHARS or not SLUG.fullmatch(value):
+        # fullmatch: "$" alone would also accept a trailing newline
+        raise ScenarioError(f"{name}: {value[:70]!r} is not a valid scenario id: use lowercase letters, digits and "
+                            f"single hyphens, at most {SCENARIO_ID_MAX_CHARS} characters")
+    return value
