@@ -223,7 +223,7 @@ def metrics_panel(m: dict, compact: bool = False) -> None:
     if compact:
         table = table.iloc[[0, 2, 3, 6]]
     st.table(table.set_index(table.columns[0]))
-    st.caption(f"\\* {md(m['method']['population'])}. Areas in km², equal-area projection (EPSG:3035).")
+    st.caption(f"\\* {md(m.method.population)}. Areas in km², equal-area projection (EPSG:3035).")
 
 
 def _table(frame) -> None:
@@ -259,7 +259,7 @@ def details(ev) -> None:
         st.caption("Population columns marked * are the 2022 resident baseline, estimated.")
     with tab_places:
         _table_or(tables.changing_hands_table(m), "No place of 10,000 people or more changes hands against the baseline.",
-                  f"Places of 10,000 or more whose side differs from the baseline of {m['baseline']}.")
+                  f"Places of 10,000 or more whose side differs from the baseline of {m.baseline}.")
     with tab_zones:
         _table_or(tables.zones_table(m), "This scenario has no zones.")
     with tab_about:
@@ -271,10 +271,10 @@ def about(s, m: dict) -> None:
     st.markdown(md(s.summary))
     p = s.provenance
     st.markdown(f"**Proposed by:** {md(p.proposed_by)}  \n**Date:** {md(p.date)}  \n**Source:** {md(p.source)}")
-    method = m["method"]
-    st.markdown(f"**Baseline:** area Russia controlled on {m['baseline']}  \n"
-                f"**Population:** {md(method['population'])}  \n**Areas:** {md(method['area'])}  \n"
-                f"**Line of contact:** {md(method['contact_line'])}  \n**DMZ:** {md(method['dmz'])}")
+    method = m.method
+    st.markdown(f"**Baseline:** area Russia controlled on {m.baseline}  \n"
+                f"**Population:** {md(method.population)}  \n**Areas:** {md(method.area)}  \n"
+                f"**Line of contact:** {md(method.contact_line)}  \n**DMZ:** {md(method.dmz)}")
 
 
 def map_view(entry: catalog.Entry, opts: webmap.MapOptions, assets: webmap.Assets, base_dir: str | None) -> None:

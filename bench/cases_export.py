@@ -44,10 +44,10 @@ def _data_formats() -> None:
 
 def _report() -> None:
     from borderline.report import write_report
-    from scenarios.engine import _territory, evaluate
+    from scenarios.engine import clear_cache, evaluate
     from scenarios.library import builtin_ids, load_builtin
 
-    _territory.cache_clear()  # evaluate every scenario from scratch, as `borderline report` does
+    clear_cache()  # evaluate every scenario from scratch, as `borderline report` does
     write_report([evaluate(load_builtin(i)) for i in builtin_ids()], _OUT / "report.pdf")
 
 

@@ -9,21 +9,11 @@ import os
 import sys
 from pathlib import Path
 
-from borderline.errors import ExportError, UsageError
+from borderline.cli_args import parse_dmz
+from borderline.errors import UsageError
+from geo.errors import UserError
 
 EXIT_BAD_INPUT = 2
-
-
-def parse_dmz(text: str | None) -> tuple[float, float] | None:
-    """``"10"`` → (10, 10); ``"5:15"`` → (5, 15) (Ukrainian side : Russian side, km)."""
-    if text is None:
-        return None
-    from scenarios.values import DmzWidths
-
-    try:
-        return DmzWidths.parse(text).as_tuple()
-    except ValueError as exc:
-        raise UsageError(f"--dmz-km: {exc}") from None
 
 
 @contextlib.contextmanager
@@ -51,43 +41,38 @@ def _scenario(args):
     return load_builtin(args.id), None
 
 
-def _fmt(n: float, unit: str = "") -> str:
-    return f"{n:,.0f}{unit}" if abs(n) >= 100 else f"{n:,.1f}{unit}"
+def _print_metrics(m) -> None:
+    from borderline import format as fmt
+    from borderline.ui.tables import SIDE
+    from scenarios.metrics import part_rows
 
-
-def _print_metrics(m: dict) -> None:
-    print(f"{m['title']}  [{m['scenario']}]")
-    print(f"baseline control date {m['baseline']}; DMZ {m['dmz_km']['ukrainian_side']:g} km (Ukrainian side), "
-          f"{m['dmz_km']['russian_side']:g} km (Russian side)")
-    rows = [
-        ("Russian-administered", f"{_fmt(m['russian_administered_km2'])} km²  ({m['russian_administered_pct']:.1f} %)",
-         _fmt(m["population_russian_administered"])),
-        ("Ukrainian-held", f"{_fmt(m['ukrainian_held_km2'])} km²", _fmt(m["population_ukrainian_held"])),
-        ("Ceded by Ukraine", f"{_fmt(m['ceded_by_ukraine_km2'])} km²", _fmt(m["population_ceded_by_ukraine"])),
-        ("Returned to Ukraine", f"{_fmt(m['returned_to_ukraine_km2'])} km²", _fmt(m["population_returned_to_ukraine"])),
-        ("DMZ, Ukrainian side", f"{_fmt(m['dmz_by_side']['ukrainian_side']['km2'])} km²",
-         _fmt(m["dmz_by_side"]["ukrainian_side"]["population"])),
-        ("DMZ, Russian side", f"{_fmt(m['dmz_by_side']['russian_side']['km2'])} km²",
-         _fmt(m["dmz_by_side"]["russian_side"]["population"])),
-    ]
-    rows += [(f"Zone: {z['name']} ({z['type']})", f"{_fmt(z['km2'])} km²", _fmt(z["population"])) for z in m["zones"]]
-    print(f"\n{'':34} {'area':>26} {'population*':>12}")
-    for label, area, pop in rows:
-        print(f"{label:34} {area:>26} {pop:>12}")
-    print(f"\nLine of contact: {_fmt(m['contact_line_km'])} km, of which {_fmt(m['contact_line_on_dnieper_km'])} km "
+    print(f"{m.title}  [{m.scenario}]")
+    print(f"baseline control date {m.baseline}; DMZ {m.dmz_km.ukrainian_side:g} km (Ukrainian side), "
+          f"{m.dmz_km.russian_side:g} km (Russian side)")
+    rows = [(r.label, fmt.km2(r.km2), fmt.people(r.population)) for r in part_rows(m)]
+    rows[0] = (rows[0][0], f"{rows[0][1]}  ({fmt.pct(m.russian_administered_pct)})", rows[0][2])
+    print(_table([("", "area", "population*"), *rows]))
+    print(f"\nLine of contact: {fmt.km(m.contact_line_km)}, of which {fmt.km(m.contact_line_on_dnieper_km)} "
           "on the Dnieper")
-    if m["by_oblast"]:
-        print(f"\n{'Russian-administered by unit':34} {'km²':>10} {'share':>8} {'population*':>12}")
-        for r in m["by_oblast"]:
-            print(f"{r['name'] + ' (' + r['iso'] + ')':34} {_fmt(r['russian_administered_km2']):>10} "
-                  f"{r['share_pct']:>7.1f}% {_fmt(r['population_russian_administered']):>12}")
-    if m["settlements_changing_hands"]:
+    if m.by_oblast:
+        print()
+        print(_table([("Russian-administered by unit", "km²", "share", "population*"),
+                      *((f"{r.name} ({r.iso})", fmt.fmt_number(r.russian_administered_km2), fmt.pct(r.share_pct),
+                         fmt.people(r.population_russian_administered)) for r in m.by_oblast)]))
+    if m.settlements_changing_hands:
         print("\nPlaces of 10,000 or more that change hands:")
-        for s in m["settlements_changing_hands"]:
-            print(f"  {s['name']} ({s['admin1_iso']}), {s['population']:,}: {s['from']} → {s['to']}")
+        for s in m.settlements_changing_hands:
+            print(f"  {s.name} ({s.admin1_iso}), {s.population:,}: {SIDE[s.from_side]} → {SIDE[s.to_side]}")
     else:
         print("\nNo place of 10,000 or more changes hands.")
-    print(f"\n* {m['method']['population']}.\n  Areas: {m['method']['area']}.")
+    print(f"\n* {m.method.population}.\n  Areas: {m.method.area}.")
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    """Rows as aligned text: the first column left-aligned, the others right-aligned, two spaces apart."""
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+                     .rstrip() for r in rows)
 
 
 def cmd_place(args) -> int:
@@ -150,45 +135,33 @@ def cmd_evaluate(args) -> int:
     with _named(Path(args.file) if args.file else None):
         metrics = evaluate(scenario, parse_dmz(args.dmz_km), args.baseline, base_dir).metrics
     if args.json:
-        print(json.dumps(metrics, ensure_ascii=False, indent=2))
+        print(json.dumps(metrics.to_json(), ensure_ascii=False, indent=2))
     else:
         _print_metrics(metrics)
     return 0
 
 
-COMPARE_KEYS = [
-    ("russian_administered_km2", "Russian-administered km²"), ("russian_administered_pct", "% of Ukraine"),
-    ("population_russian_administered", "population Russian-administered*"),
-    ("ceded_by_ukraine_km2", "ceded by Ukraine km²"), ("population_ceded_by_ukraine", "population ceded*"),
-    ("returned_to_ukraine_km2", "returned to Ukraine km²"), ("population_returned_to_ukraine", "population returned*"),
-    ("contact_line_km", "line of contact km"), ("dmz_km2", "DMZ km²"), ("population_dmz", "population in DMZ*"),
-]
-
-
-def compare_rows(metrics: list[dict]) -> list[dict]:
-    """Side-by-side rows with deltas against the first scenario."""
-    first = metrics[0]
-    return [{"key": key, "label": label, "values": [m[key] for m in metrics],
-             "deltas": [round(m[key] - first[key], 3) for m in metrics]} for key, label in COMPARE_KEYS]
-
-
 def cmd_compare(args) -> int:
+    from borderline import format as fmt
     from scenarios.engine import evaluate
     from scenarios.library import load_builtin
+    from scenarios.metrics import measure_of
 
     if len(args.ids) < 2:
         raise UsageError("compare needs at least two scenario ids")
     metrics = [evaluate(load_builtin(i), parse_dmz(args.dmz_km), args.baseline).metrics for i in args.ids]
+    from scenarios.metrics import compare_rows
+
     rows = compare_rows(metrics)
     if args.json:
         print(json.dumps({"scenarios": args.ids, "rows": rows}, ensure_ascii=False, indent=2))
         return 0
-    width = max(14, *(len(i) for i in args.ids))
-    print(f"{'':34}" + "".join(f"{i:>{width + 2}}" for i in args.ids))
+    table = [("", *args.ids)]
     for r in rows:
-        cells = [_fmt(v) if j == 0 else f"{_fmt(v)} ({d:+,.0f})" if abs(d) >= 1 else f"{_fmt(v)} (±0)"
-                 for j, (v, d) in enumerate(zip(r["values"], r["deltas"]))]
-        print(f"{r['label']:34}" + "".join(f"{c:>{width + 2}}" for c in cells))
+        mm = measure_of(r["key"])
+        table.append((f"{r['label']}", *(fmt.value(mm, v) if j == 0 else f"{fmt.value(mm, v)} ({fmt.delta(mm, d)})"
+                                          for j, (v, d) in enumerate(zip(r["values"], r["deltas"])))))
+    print(_table(table))
     print("\nDeltas are against the first scenario. * 2022 resident baseline, estimated.")
     return 0
 
@@ -277,14 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from geo.data import DataError
-    from geo.places import PlaceNotFound
-    from scenarios.errors import ScenarioError
-
     try:
         return args.func(args)
-    except (UsageError, ScenarioError, DataError, PlaceNotFound, ExportError) as exc:
-        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -8,7 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from borderline.cli import UsageError, parse_dmz
+from borderline.cli_args import parse_dmz
+from borderline.errors import UsageError
 
 
 class _Evaluations(Sequence):

@@ -1,9 +1,11 @@
 """Error types of the command line and the exporters, importable without their heavy dependencies."""
 
+from geo.errors import UserError
 
-class UsageError(ValueError):
+
+class UsageError(UserError):
     """A bad command-line value; the message is one line."""
 
 
-class ExportError(ValueError):
+class ExportError(UserError):
     """An export cannot be written; the message is one line naming the file and the fix."""

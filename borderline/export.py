@@ -9,6 +9,7 @@ half-written file under a final name.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import errno
 import io
 import json
@@ -24,10 +25,12 @@ import numpy as np
 import shapely
 
 from borderline.errors import ExportError  # noqa: F401  (re-exported)
-from borderline.printmap import ATTRIBUTION, POPULATION_NOTE, fmt_date, fmt_width
+from borderline.format import POPULATION_NOTE, fmt_date, fmt_width
+from borderline.printmap import ATTRIBUTION
 from borderline.style import PARTS, ZONES
-from scenarios import library
-from scenarios.geometry import polygonal
+from geo import fs
+from geo.geometry import polygonal
+from scenarios.metrics import FIELD_MEASURES, Metrics, OblastRow, SettlementChange
 
 FORMATS = ("gpkg", "geojson", "kml", "csv", "xlsx", "png", "svg", "pdf")
 MAP_FORMATS = ("png", "svg", "pdf")
@@ -54,59 +57,36 @@ def check_formats(formats: str | Iterable[str]) -> list[str]:
 
 # -- tables -------------------------------------------------------------------------------------------------
 
-_METRICS = [
-    ("ukraine_km2", "Ukraine, total land area", "km²"),
-    ("russian_administered_km2", "Russian-administered area", "km²"),
-    ("russian_administered_pct", "Russian-administered share of Ukraine", "%"),
-    ("ukrainian_held_km2", "Ukrainian-held area", "km²"),
-    ("ceded_by_ukraine_km2", "Ceded by Ukraine (against the baseline)", "km²"),
-    ("returned_to_ukraine_km2", "Returned to Ukraine (against the baseline)", "km²"),
-    ("population_russian_administered", "Population, Russian-administered*", "people"),
-    ("population_ukrainian_held", "Population, Ukrainian-held*", "people"),
-    ("population_ceded_by_ukraine", "Population, ceded by Ukraine*", "people"),
-    ("population_returned_to_ukraine", "Population, returned to Ukraine*", "people"),
-    ("contact_line_km", "Line of contact, length", "km"),
-    ("contact_line_on_dnieper_km", "Line of contact on the Dnieper", "km"),
-    ("dmz_km.ukrainian_side", "DMZ width, Ukrainian side", "km"),
-    ("dmz_km.russian_side", "DMZ width, Russian side", "km"),
-    ("dmz_km2", "DMZ area, both sides", "km²"),
-    ("population_dmz", "Population in the DMZ, both sides*", "people"),
-    ("dmz_by_side.ukrainian_side.km2", "DMZ area, Ukrainian side", "km²"),
-    ("dmz_by_side.ukrainian_side.population", "Population in the DMZ, Ukrainian side*", "people"),
-    ("dmz_by_side.russian_side.km2", "DMZ area, Russian side", "km²"),
-    ("dmz_by_side.russian_side.population", "Population in the DMZ, Russian side*", "people"),
-]
-BY_OBLAST_COLUMNS = ("iso", "name", "russian_administered_km2", "share_pct", "population_russian_administered")
-SETTLEMENT_COLUMNS = ("name", "admin1_iso", "population", "from", "to")
-
-
-def _lookup(metrics: dict, key: str):
-    value = metrics
-    for part in key.split("."):
-        value = value[part]
-    return value
-
-
-def metric_rows(metrics: dict) -> list[dict]:
+def metric_rows(metrics: Metrics) -> list[dict]:
     """The numeric metrics as rows (key, label, value, unit); keys are the JSON paths of
     ``borderline evaluate --json`` joined by dots, zones as ``zone:<name>.km2`` and ``.population``."""
-    rows = [{"key": k, "label": label, "value": _lookup(metrics, k), "unit": unit} for k, label, unit in _METRICS]
-    for z in metrics["zones"]:
-        kind = ZONES[z["type"]].label.lower() if z["type"] in ZONES else z["type"]
-        rows.append({"key": f"zone:{z['name']}.km2", "label": f"Zone {z['name']} ({kind}), area",
-                     "value": z["km2"], "unit": "km²"})
-        rows.append({"key": f"zone:{z['name']}.population", "label": f"Zone {z['name']} ({kind}), population*",
-                     "value": z["population"], "unit": "people"})
+    rows = [{"key": mm.key, "label": mm.label_marked, "value": metrics.value(mm.key), "unit": mm.unit}
+            for mm in FIELD_MEASURES]
+    for z in metrics.zones:
+        kind = ZONES[z.type].label.lower() if z.type in ZONES else z.type
+        rows.append({"key": f"zone:{z.name}.km2", "label": f"Zone {z.name} ({kind}), area",
+                     "value": z.km2, "unit": "km²"})
+        rows.append({"key": f"zone:{z.name}.population", "label": f"Zone {z.name} ({kind}), population*",
+                     "value": z.population, "unit": "people"})
     return rows
+
+
+def _columns(cls) -> list[tuple[str, str, str]]:
+    """(attribute, column name, unit) of a row type's fields, in order."""
+    return [(f.name, f.metadata.get("json") or f.name, f.metadata.get("unit", "")) for f in dataclasses.fields(cls)]
+
+
+BY_OBLAST_COLUMNS = tuple(column for _, column, _ in _columns(OblastRow))
+SETTLEMENT_COLUMNS = tuple(column for _, column, _ in _columns(SettlementChange))
 
 
 def method_rows(evaluation) -> list[tuple[str, str]]:
     """How the numbers were made, and where the data and the scenario come from."""
-    m, p = evaluation.metrics["method"], evaluation.scenario.provenance
+    m, p = evaluation.metrics.method, evaluation.scenario.provenance
     return [
-        ("area", m["area"]), ("population", m["population"]), ("population_date", m["population_date"]),
-        ("contact_line", m["contact_line"] + f"; baseline control line of {fmt_date(evaluation.baseline)}"),
-        ("dmz", m["dmz"]), ("sources", ATTRIBUTION), ("scenario_proposed_by", p.proposed_by),
+        ("area", m.area), ("population", m.population), ("population_date", m.population_date),
+        ("contact_line", m.contact_line + f"; baseline control line of {fmt_date(evaluation.baseline)}"),
+        ("dmz", m.dmz), ("sources", ATTRIBUTION), ("scenario_proposed_by", p.proposed_by),
         ("scenario_date", p.date), ("scenario_source", p.source), ("note", "* " + POPULATION_NOTE),
     ]
 
@@ -118,17 +98,17 @@ def _plain(text: str) -> str:
 
 def _csv(evaluation) -> bytes:
     m = evaluation.metrics
-    head = [m["scenario"], m["baseline"], m["dmz_km"]["ukrainian_side"], m["dmz_km"]["russian_side"]]
+    head = [m.scenario, m.baseline, m.dmz_km.ukrainian_side, m.dmz_km.russian_side]
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\n")
     out.writerow(["scenario", "baseline", "dmz_ukrainian_side_km", "dmz_russian_side_km", "section", "iso",
                   "name", "key", "value", "unit"])
     for r in metric_rows(m):
         out.writerow(head + ["metrics", "", "", _plain(r["key"]), r["value"], r["unit"]])
-    units = {"russian_administered_km2": "km²", "share_pct": "%", "population_russian_administered": "people"}
-    for o in m["by_oblast"]:
-        for key, unit in units.items():
-            out.writerow(head + ["by_oblast", o["iso"], _plain(o["name"]), key, o[key], unit])
+    numeric = [(name, unit) for name, _, unit in _columns(OblastRow) if unit]
+    for o in m.by_oblast:
+        for name, unit in numeric:
+            out.writerow(head + ["by_oblast", o.iso, _plain(o.name), name, getattr(o, name), unit])
     return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 (km², names)
 
 
@@ -148,18 +128,18 @@ def _xlsx(evaluation) -> bytes:
     ws.title = "metrics"
     put(ws, ["key", "label", "value", "unit"])
     for key, label in (("scenario", "Scenario id"), ("title", "Title"), ("baseline", "Baseline control date")):
-        put(ws, [key, label, m[key], ""])
+        put(ws, [key, label, getattr(m, key), ""])
     for r in metric_rows(m):
         put(ws, [r["key"], r["label"], r["value"], r["unit"]])
     ws = wb.create_sheet("by_oblast")
     put(ws, list(BY_OBLAST_COLUMNS))
-    for o in m["by_oblast"]:
-        put(ws, [o[c] for c in BY_OBLAST_COLUMNS])
+    for o in m.by_oblast:
+        put(ws, [getattr(o, name) for name, _, _ in _columns(OblastRow)])
     ws = wb.create_sheet("settlements_changing_hands")
     put(ws, list(SETTLEMENT_COLUMNS))
-    for s in m["settlements_changing_hands"]:
-        put(ws, [s["name"], s["admin1_iso"], s["population"], SIDES.get(s["from"], s["from"]),
-                 SIDES.get(s["to"], s["to"])])
+    for s in m.settlements_changing_hands:
+        put(ws, [SIDES.get(v, v) if name.endswith("_side") else v
+                 for name, v in ((name, getattr(s, name)) for name, _, _ in _columns(SettlementChange))])
     ws = wb.create_sheet("method")
     put(ws, ["topic", "text"])
     for row in method_rows(evaluation):
@@ -352,7 +332,7 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     interruption the temporary file is removed. Raises ExportError for OS errors (disk full, no access)."""
     path = Path(path)
     try:
-        return library.write_atomic(path, data)
+        return fs.write_atomic(path, data)
     except OSError as exc:
         raise _os_error(path, exc) from None
 

@@ -10,7 +10,6 @@ rendering is safe in the app's threads. Colours and symbols come from borderline
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import io
 import textwrap
@@ -31,6 +30,9 @@ from matplotlib.patches import Patch, PathPatch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
 from pyproj import Proj, Transformer
 
+from scenarios.metrics import Metrics
+
+from borderline.format import POPULATION_NOTE, dmz_phrase, fmt_date, fmt_number, fmt_population, fmt_width  # noqa: F401
 from borderline.style import BASEMAP, PARTS, PRINT, ZONES, Style, settlement_marker_radius
 
 # Lambert conformal conic with standard parallels at 1/6 and 5/6 of Ukraine's latitude range.
@@ -41,7 +43,6 @@ EXTENTS = {"east-south": (29.5, 44.2, 40.4, 50.7)}  # lon_min, lat_min, lon_max,
 CITY_MIN_POPULATION = 100_000
 ATTRIBUTION = ("Sources: boundaries Natural Earth (public domain); Dnieper traced from WDB II and GSHHG; "
                "cities GeoNames (CC BY 4.0); population UN OCHA COD-PS 2022 baseline (CC BY-IGO)")
-POPULATION_NOTE = "2022 resident baseline, estimated"
 RC = {
     "font.family": "DejaVu Sans",
     "pdf.fonttype": 42,  # embed TrueType so PDF text stays selectable and searchable
@@ -172,48 +173,7 @@ def _base(tolerance_m: float) -> _Base:
     )
 
 
-@functools.cache
-def _baseline_line(date: str):
-    """The line of contact on a baseline date, in EPSG:3035."""
-    from geo.projected import projected
-    from scenarios.engine import contact_line
-
-    p = projected()
-    return contact_line(p.control[date], p)
-
-
 # -- text -------------------------------------------------------------------------------------------------
-
-
-def fmt_number(value: float) -> str:
-    """A number with thousands separators, one decimal below 100."""
-    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.1f}"
-
-
-def fmt_population(value: float) -> str:
-    """A population: "7.78 million" from a million up, else with separators."""
-    return f"{value / 1e6:,.2f} million" if abs(value) >= 1e6 else f"{value:,.0f}"
-
-
-def fmt_width(km: float) -> str:
-    """A DMZ width in km, compactly (5, 2.5)."""
-    return f"{km:g}"
-
-
-def fmt_date(iso: str) -> str:
-    """``2025-02-12`` as "12 February 2025" (other strings unchanged)."""
-    try:
-        d = dt.date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{d.day} {d:%B %Y}"
-
-
-def dmz_phrase(ua_km: float, ru_km: float) -> str:
-    """The DMZ widths in words."""
-    if ua_km == 0 and ru_km == 0:
-        return "no DMZ along the line of contact"
-    return f"DMZ {fmt_width(ua_km)} km on the Ukrainian side, {fmt_width(ru_km)} km on the Russian side"
 
 
 def subtitle(evaluation) -> str:
@@ -223,25 +183,24 @@ def subtitle(evaluation) -> str:
             f"baseline: line of contact of {fmt_date(evaluation.baseline)}")
 
 
-def headline_segments(metrics: dict) -> list[str]:
+def headline_segments(m: Metrics) -> list[str]:
     """The headline numbers as short phrases: Russian-administered km² and %, population, changes, DMZ."""
-    m = metrics
-    out = [f"Russian-administered: {fmt_number(m['russian_administered_km2'])} km² "
-           f"({m['russian_administered_pct']:.1f} % of Ukraine), population "
-           f"{fmt_population(m['population_russian_administered'])} ({POPULATION_NOTE})"]
-    if m["ceded_by_ukraine_km2"] >= 1:
-        out.append(f"ceded by Ukraine {fmt_number(m['ceded_by_ukraine_km2'])} km²")
-    if m["returned_to_ukraine_km2"] >= 1:
-        out.append(f"returned to Ukraine {fmt_number(m['returned_to_ukraine_km2'])} km²")
-    if m["dmz_km2"] > 0:
-        out.append(f"DMZ {fmt_number(m['dmz_km2'])} km², population {fmt_population(m['population_dmz'])}")
+    out = [f"Russian-administered: {fmt_number(m.russian_administered_km2)} km² "
+           f"({m.russian_administered_pct:.1f} % of Ukraine), population "
+           f"{fmt_population(m.population_russian_administered)} ({POPULATION_NOTE})"]
+    if m.ceded_by_ukraine_km2 >= 1:
+        out.append(f"ceded by Ukraine {fmt_number(m.ceded_by_ukraine_km2)} km²")
+    if m.returned_to_ukraine_km2 >= 1:
+        out.append(f"returned to Ukraine {fmt_number(m.returned_to_ukraine_km2)} km²")
+    if m.dmz_km2 > 0:
+        out.append(f"DMZ {fmt_number(m.dmz_km2)} km², population {fmt_population(m.population_dmz)}")
     else:
         out.append("no DMZ along the line of contact")
-    out.append(f"line of contact {fmt_number(m['contact_line_km'])} km")
+    out.append(f"line of contact {fmt_number(m.contact_line_km)} km")
     return out
 
 
-def headline(metrics: dict) -> str:
+def headline(metrics: Metrics) -> str:
     """The caption line: Russian-administered km² and %, population, DMZ."""
     return "  ·  ".join(headline_segments(metrics))
 
@@ -465,7 +424,7 @@ def draw_map(ax, evaluation, extent="ukraine", *, scale: float = 1.0, labels: bo
     add_lines(ax, shapely.boundary(base.ukraine), BASEMAP["ukraine"], zorder=5.5, scale=scale)
     changed = _shows(t.ceded) or _shows(t.returned)
     if changed:
-        add_lines(ax, display_geometry(_baseline_line(evaluation.baseline), tol), PARTS["baseline_line"],
+        add_lines(ax, display_geometry(t.baseline_contact_line, tol), PARTS["baseline_line"],
                   scale=scale)
     if not shapely.is_empty(t.contact_line):
         add_lines(ax, display_geometry(t.contact_line, tol), PARTS["contact_line"], scale=scale)

@@ -18,23 +18,15 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from borderline.export import SIDES, metric_rows, prepare_folder, write_atomic
-from borderline.printmap import (ATTRIBUTION, PAGES, POPULATION_NOTE, add_legend, dmz_phrase, draw_map, fmt_date,
-                                 fmt_number, fmt_population, fmt_width, provenance, rendering, wrap)
+from borderline.export import SIDES, prepare_folder, write_atomic
+from borderline.format import POPULATION_NOTE, dmz_phrase, fmt_date, fmt_number, fmt_population, fmt_width, signed
+from borderline.printmap import ATTRIBUTION, PAGES, add_legend, draw_map, provenance, rendering, wrap
+from scenarios.metrics import MEASURES, Measure, Metrics, part_rows
 from borderline.style import PRINT
 
 PAGE = PAGES["a4"]
 MARGIN = 0.45  # inches
 MAX_COLUMNS = 8  # scenarios per comparison page (the first is repeated on each further page)
-# Rows of the comparison table: the metric keys of export.metric_rows, then totals computed here.
-COMPARE_KEYS = [
-    "russian_administered_km2", "russian_administered_pct", "population_russian_administered",
-    "ukrainian_held_km2", "population_ukrainian_held", "ceded_by_ukraine_km2", "population_ceded_by_ukraine",
-    "returned_to_ukraine_km2", "population_returned_to_ukraine", "contact_line_km", "contact_line_on_dnieper_km",
-    "dmz_km.ukrainian_side", "dmz_km.russian_side", "dmz_km2", "population_dmz", "dmz_by_side.ukrainian_side.km2",
-    "dmz_by_side.ukrainian_side.population", "dmz_by_side.russian_side.km2", "dmz_by_side.russian_side.population",
-    "zones_km2", "zones_population", "settlements_changing_hands", "oblasts_with_russian_administered_land",
-]
 TERMS = [
     ("Russian-administered", "territory that Russia administers under the scenario, whatever its legal status"),
     ("Ukrainian-held", "territory that Ukraine holds under the scenario"),
@@ -108,38 +100,29 @@ def _table(fig, x: float, y: float, widths: list[float], header: list[str], rows
     return y
 
 
-def _value(key: str, value) -> str:
-    if key.endswith("_pct"):
+def _value(mm: Measure, value) -> str:
+    if mm.unit == "%":
         return f"{value:.1f} %"
-    if "population" in key:
+    if mm.unit == "people":
         return f"{value:,.0f}"
     return fmt_number(value)
 
 
-def _delta(key: str, d: float) -> str:
-    if abs(d) < (0.05 if key.endswith("_pct") else 0.5):
-        return "±0"
-    text = f"{abs(d):.1f}" if key.endswith("_pct") else f"{abs(d):,.0f}"
-    return ("+" if d > 0 else "−") + text
+def _delta(mm: Measure, d: float) -> str:
+    if mm.unit == "%":
+        return "±0" if abs(d) < 0.05 else signed(d, 1)
+    return signed(d)
 
 
-def comparison_rows(metrics: list[dict]) -> list[dict]:
-    """Every compared metric for each scenario, with its delta against the first scenario."""
-    labels = {r["key"]: f"{r['label']} ({r['unit']})" if r["unit"] not in ("people",) else r["label"]
-              for r in metric_rows(metrics[0])}
-    labels.update({"zones_km2": "Zones, total area (km²)", "zones_population": "Zones, total population*",
-                   "settlements_changing_hands": "Places of 10,000+ changing hands",
-                   "oblasts_with_russian_administered_land": "Oblasts with Russian-administered land"})
-    values = []
-    for m in metrics:
-        flat = {r["key"]: r["value"] for r in metric_rows(m)}
-        flat["zones_km2"] = round(sum(z["km2"] for z in m["zones"]), 1)
-        flat["zones_population"] = sum(z["population"] for z in m["zones"])
-        flat["settlements_changing_hands"] = len(m["settlements_changing_hands"])
-        flat["oblasts_with_russian_administered_land"] = len(m["by_oblast"])
-        values.append(flat)
-    return [{"key": k, "label": labels[k], "values": [v[k] for v in values],
-             "deltas": [v[k] - values[0][k] for v in values]} for k in COMPARE_KEYS]
+def comparison_rows(metrics: list[Metrics]) -> list[dict]:
+    """Every measure (fields, then counts and totals) for each scenario, with its delta against the first."""
+    rows = []
+    for mm in MEASURES:
+        values = [m.value(mm.key) for m in metrics]
+        label = mm.label_marked if mm.unit in ("people", "places", "units") else f"{mm.label_marked} ({mm.unit})"
+        rows.append({"key": mm.key, "label": label, "measure": mm, "values": values,
+                     "deltas": [v - values[0] for v in values]})
+    return rows
 
 
 def _cover(evaluations, generated: dt.date) -> Figure:
@@ -187,7 +170,7 @@ def _comparison(evaluations, columns: list[int], part: int, parts: int) -> Figur
     for r in rows:
         cells = [r["label"]]
         for j, (v, d) in enumerate(zip(r["values"], r["deltas"])):
-            cells.append(_value(r["key"], v) + ("" if columns[j] == 0 else f"\n{_delta(r['key'], d)}"))
+            cells.append(_value(r["measure"], v) + ("" if columns[j] == 0 else f"\n{_delta(r['measure'], d)}"))
         body.append(cells)
     # A single-line row for the reference scenario alone; two lines (value, delta) otherwise.
     _table(fig, MARGIN, H - 1.0, [label_w] + [col_w] * len(columns), header, body, size=6.5, row_h=0.128)
@@ -214,38 +197,28 @@ def _scenario_page(ev, number: int, extent, running: str) -> Figure:
 
     x = map_left + map_w + 0.3
     col = W - MARGIN - x
-    rows = [["Russian-administered", f"{fmt_number(m['russian_administered_km2'])} km²",
-             f"{m['russian_administered_pct']:.1f} %", fmt_population(m["population_russian_administered"])],
-            ["Ukrainian-held", f"{fmt_number(m['ukrainian_held_km2'])} km²",
-             f"{100 - m['russian_administered_pct']:.1f} %", fmt_population(m["population_ukrainian_held"])],
-            ["Ceded by Ukraine", f"{fmt_number(m['ceded_by_ukraine_km2'])} km²", "",
-             fmt_population(m["population_ceded_by_ukraine"])],
-            ["Returned to Ukraine", f"{fmt_number(m['returned_to_ukraine_km2'])} km²", "",
-             fmt_population(m["population_returned_to_ukraine"])],
-            ["DMZ, Ukrainian side", f"{fmt_number(m['dmz_by_side']['ukrainian_side']['km2'])} km²", "",
-             fmt_population(m["dmz_by_side"]["ukrainian_side"]["population"])],
-            ["DMZ, Russian side", f"{fmt_number(m['dmz_by_side']['russian_side']['km2'])} km²", "",
-             fmt_population(m["dmz_by_side"]["russian_side"]["population"])]]
-    rows += [[wrap(f"Zone: {z['name']}", 30, 2), f"{fmt_number(z['km2'])} km²", "", fmt_population(z["population"])]
-             for z in m["zones"]]
-    rows.append(["Line of contact", f"{fmt_number(m['contact_line_km'])} km", "",
-                 f"{fmt_number(m['contact_line_on_dnieper_km'])} km on the Dnieper"])
+    shares = {"russian_administered": f"{m.russian_administered_pct:.1f} %",
+              "ukrainian_held": f"{100 - m.russian_administered_pct:.1f} %"}
+    rows = [[wrap(r.label, 30, 2), f"{fmt_number(r.km2)} km²",
+             shares.get(r.key, ""), fmt_population(r.population)] for r in part_rows(m) if r.key != "dmz"]
+    rows.append(["Line of contact", f"{fmt_number(m.contact_line_km)} km", "",
+                 f"{fmt_number(m.contact_line_on_dnieper_km)} km on the Dnieper"])
     widths = [col * 0.36, col * 0.22, col * 0.13, col * 0.29]
     y = _table(fig, x, map_top + 0.05, widths, ["Headline", "Area", "Share", "Population*"], rows, size=6.6,
                row_h=0.16)
 
-    oblasts = sorted(m["by_oblast"], key=lambda o: -o["russian_administered_km2"])
-    rows = [[wrap(f"{o['name']} ({o['iso']})", 27, 2), fmt_number(o["russian_administered_km2"]), f"{o['share_pct']:.1f} %",
-             f"{o['population_russian_administered']:,}"] for o in oblasts]
+    oblasts = sorted(m.by_oblast, key=lambda o: -o.russian_administered_km2)
+    rows = [[wrap(f"{o.name} ({o.iso})", 27, 2), fmt_number(o.russian_administered_km2), f"{o.share_pct:.1f} %",
+             f"{o.population_russian_administered:,}"] for o in oblasts]
     if rows:
         y = _table(fig, x, y - 0.16, widths, ["Russian-administered by oblast", "km²", "Share", "Population*"],
                    rows, size=6.6, row_h=0.15)
 
-    moved = m["settlements_changing_hands"]
+    moved = m.settlements_changing_hands
     room = max(0, int((y - 0.2 - 0.45 - map_bottom + 1.1) / 0.15))
     shown = moved[: room if len(moved) <= room else max(room - 1, 0)]
-    rows = [[wrap(f"{s['name']} ({s['admin1_iso']})", 27, 1), f"{s['population']:,}",
-             f"{SIDES[s['from']]} → {SIDES[s['to']]}"] for s in shown]
+    rows = [[wrap(f"{s.name} ({s.admin1_iso})", 27, 1), f"{s.population:,}",
+             f"{SIDES[s.from_side]} → {SIDES[s.to_side]}"] for s in shown]
     if len(shown) < len(moved):
         rows.append([f"… and {len(moved) - len(shown)} more (see the XLSX export)", "", ""])
     if rows:
@@ -266,7 +239,7 @@ def _method(evaluations) -> Figure:
 
     fig = _page("Method and sources", "borderline")
     W, H = PAGE
-    m = evaluations[0].metrics["method"]
+    m = evaluations[0].metrics.method
     control = load_layer("control").set_index("date")
     lines = []
     for date in sorted({ev.baseline for ev in evaluations}):
@@ -279,14 +252,14 @@ def _method(evaluations) -> Figure:
                   "Ukraine, which keeps shapes and angles; the scale bar is true at the centre of each map and "
                   "geometry is simplified for drawing only. Land areas exclude reservoirs, estuaries and the "
                   "Sivash, so coastal oblasts come out smaller than their official areas."),
-        ("Population", f"{_sentence(m['population'])}. Figures are the {POPULATION_NOTE}. They do not capture "
+        ("Population", f"{_sentence(m.population)}. Figures are the {POPULATION_NOTE}. They do not capture "
                        "displacement since 2022 (internally displaced people and refugees abroad), deaths, military "
                        "personnel, or movements into and out of Russian-administered areas; people outside the "
                        "listed settlements are spread evenly over their oblast's land."),
-        ("Line of contact", f"The line of contact is the {m['contact_line']}. Each scenario has a baseline: the "
+        ("Line of contact", f"The line of contact is the {m.contact_line}. Each scenario has a baseline: the "
                             "line of contact on a given date, against which ceded and returned land are measured. "
                             "Baseline lines used here: " + "; ".join(lines) + "."),
-        ("Demilitarized zones", f"The DMZ consists of {m['dmz']}. Scenario zones (demilitarized, referendum, "
+        ("Demilitarized zones", f"The DMZ consists of {m.dmz}. Scenario zones (demilitarized, referendum, "
                                 "border buffer) are counted separately and may overlap the DMZ bands."),
         ("Terms", "; ".join(f"{a}: {b}" for a, b in TERMS) + ". Place names follow the official Ukrainian "
                   "romanization (Kyiv, Zaporizhzhia, Dnipro)."),

@@ -27,8 +27,9 @@ import shapely
 from shapely.geometry import mapping
 
 from borderline import style as st_
-from borderline.ui.text import esc, km, km2, people
-from geo.crs import area_km2, length_km, to_equal_area, to_geographic
+from borderline.format import POPULATION_NOTE, km, km2, people
+from borderline.ui.text import esc
+from geo.crs import area_km2, to_equal_area, to_geographic
 
 DISPLAY_TOLERANCE_M = 150.0
 COORD_DECIMALS = 4
@@ -37,7 +38,6 @@ CITY_MIN_POPULATION = 50_000
 # zoom, smaller ones as the reader zooms in, so labels do not pile up on a country-wide view.
 LABEL_TIERS = ((1_000_000, 0), (400_000, 6), (150_000, 7), (CITY_MIN_POPULATION, 8))
 UKRAINE_BOUNDS = ((44.38, 22.13), (52.37, 40.16))  # (south, west), (north, east)
-POPULATION_NOTE = "2022 resident baseline, estimated"
 MIN_DISPLAY_KM2 = 0.5  # parts smaller than this are slivers of the set operations, not drawn or listed
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
@@ -185,51 +185,39 @@ def scenario_layers(ev) -> dict:
     dmz_russian_side, zones (features carry ``zone_type``), contact_line,
     baseline_line. Each feature's ``tip`` is the tooltip HTML.
     """
-    frame = ev.parts()
     layers: dict = {"title": ev.scenario.title, "baseline": ev.baseline}
-    for row in frame.itertuples():
-        if row.geometry is None or row.geometry.is_empty:
+    for part in ev.all_parts():
+        if part.geometry is None or part.geometry.is_empty:
             continue
-        if row.part != "contact_line" and row.km2 < MIN_DISPLAY_KM2:  # slivers of set operations
+        if part.key == "contact_line":
+            layers["contact_line"] = _collection([_feature(part.geometry, {"tip": line_tip(part.name, part.length_km)},
+                                                           100.0)])
+        elif part.km2 < MIN_DISPLAY_KM2:  # slivers of set operations
             continue
-        if row.part == "contact_line":
-            tip = line_tip("Line of contact", row.length_km)
-            layers["contact_line"] = _collection([_feature(row.geometry, {"tip": tip}, 100.0)])
-        elif row.part.startswith("zone:"):
-            label = st_.zone_style(row.zone_type).label
-            tip = area_tip(row.name, row.km2, row.population, label)
-            feature = _feature(row.geometry, {"tip": tip, "zone_type": row.zone_type, "name": esc(row.name)})
+        elif part.key.startswith("zone:"):
+            tip = area_tip(part.name, part.km2, part.population, st_.zone_style(part.zone_type).label)
+            feature = _feature(part.geometry, {"tip": tip, "zone_type": part.zone_type, "name": esc(part.name)})
             layers.setdefault("zones", _collection([]))["features"].append(feature)
         else:
-            layers[row.part] = _collection([_feature(row.geometry, {"tip": area_tip(row.name, row.km2,
-                                                                                     row.population)})])
-    line = baseline_line(ev.territory.baseline_russian)
-    if not line.is_empty:
-        tip = line_tip(f"Line of contact on {ev.baseline} (baseline)", float(length_km(line)))
-        layers["baseline_line"] = _collection([_feature(line, {"tip": tip}, 100.0)])
+            layers[part.key] = _collection([_feature(part.geometry, {"tip": area_tip(part.name, part.km2,
+                                                                                      part.population)})])
+    line = ev.territory.baseline_line
+    if not line.geometry.is_empty:
+        layers["baseline_line"] = _collection([_feature(line.geometry, {"tip": line_tip(line.name, line.length_km)},
+                                                        100.0)])
     return layers
-
-
-def baseline_line(baseline_russian):
-    """The line of contact of the baseline control area (EPSG:3035)."""
-    from geo.projected import projected
-    from scenarios.engine import contact_line
-
-    return contact_line(baseline_russian, projected())
 
 
 def outline_layers(ev, which: str) -> dict:
     """Russian-administered area and line of contact of one scenario, for the one-map comparison."""
     t = ev.territory
-    pop = ev.metrics["population_russian_administered"]
+    area, line = t.part("russian_administered"), t.part("contact_line")
     title = f"{which}: {ev.scenario.title}"
     return {
         "title": ev.scenario.title,
-        "area": _collection([_feature(t.russian_administered,
-                                      {"tip": area_tip(title, float(area_km2(t.russian_administered)), pop,
-                                                       "Russian-administered")})]),
-        "line": _collection([_feature(t.contact_line, {"tip": line_tip(f"{which}: line of contact",
-                                                                        float(length_km(t.contact_line)))},
+        "area": _collection([_feature(area.geometry, {"tip": area_tip(title, area.km2, area.population,
+                                                                      "Russian-administered")})]),
+        "line": _collection([_feature(line.geometry, {"tip": line_tip(f"{which}: line of contact", line.length_km)},
                                       100.0)]),
     }
 

@@ -12,13 +12,15 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo.errors import UserError
+
 DATA_DIR = Path(os.environ.get("BORDERLINE_DATA_DIR", Path(__file__).resolve().parents[1] / "data" / "boundaries"))
 LAYERS = ("admin1", "country", "context", "dnieper", "banks", "settlements", "control")
 MANIFEST = "manifest.json"
 REBUILD_HINT = "run `borderline data build` (or python -m geo.build)"
 
 
-class DataError(RuntimeError):
+class DataError(UserError):
     """An embedded data file is missing, corrupted or inconsistent; the message is one line."""
 
 

@@ -16,13 +16,14 @@ import shapely
 from rapidfuzz import process
 
 from geo.crs import to_equal_area
+from geo.errors import UserError
 from geo.projected import Projected, projected
 
 MAX_QUERY_CHARS = 200
 LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
-class PlaceNotFound(LookupError):
+class PlaceNotFound(UserError, LookupError):
     """No place matches; the message lists close matches."""
 
 

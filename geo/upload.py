@@ -33,8 +33,9 @@ import shapely
 from shapely.geometry import mapping
 
 from geo.crs import GEOGRAPHIC, area_km2, to_equal_area
-from scenarios.geometry import polygon_from_geojson
-from scenarios.model import ScenarioError
+from geo.errors import GeometryError, UserError
+from geo.geojson import checked_polygon
+from geo.geometry import polygonal
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ POLYGONAL = ("Polygon", "MultiPolygon")
 NAME_COLUMNS = ("name", "Name", "NAME", "title", "label")
 
 
-class UploadError(ValueError):
+class UploadError(UserError):
     """An upload cannot be used; the message is one line that names the file, the problem and the fix."""
 
 
@@ -103,15 +104,14 @@ def parse_upload(filename: str, data: bytes) -> UploadedArea:
     with tempfile.TemporaryDirectory(prefix="borderline-upload-") as tmp:
         folder = Path(tmp)
         if kind == "geojson":
-            _check_json(data, shown)
-            path, layer = _write(folder / "upload.geojson", data), None
-        elif kind == "gpkg":
-            path = _write(folder / "upload.gpkg", data)
-            layer = _polygon_layer(path, shown)
+            frame = _read_geojson(_write(folder / "upload.geojson", data), data, shown)
         else:
-            path = _shapefile_in_zip(data, folder, shown)
-            layer = None
-        frame = _read(path, layer, shown)
+            if kind == "gpkg":
+                path = _write(folder / "upload.gpkg", data)
+                layer = _polygon_layer(path, shown)
+            else:
+                path, layer = _shapefile_in_zip(data, folder, shown), None
+            frame = _read(path, layer, shown)
     try:
         return _to_area(frame, filename, shown)
     except shapely.errors.GEOSException as exc:  # degenerate geometry that passed the checks above
@@ -137,6 +137,25 @@ def _kind(filename: str, data: bytes, shown: str) -> str:
     if kind == "zip" and not data.startswith(ZIP_MAGIC):
         raise UploadError(f"{shown}: not a zip file; zip the .shp, .shx, .dbf and .prj files together")
     return kind
+
+
+def _read_geojson(path: Path, data: bytes, shown: str) -> gpd.GeoDataFrame:
+    """Read a GeoJSON file with GDAL's GeoJSON driver (not TopoJSON or Esri JSON, which it would also open).
+
+    GDAL parses a large file far faster than Python's json module, so the file is
+    parsed in Python only when GDAL refuses it, to say precisely what is wrong.
+    """
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UploadError(f"{shown}: not UTF-8 text, so not GeoJSON; save it as UTF-8") from None
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        _check_json(data, shown)  # says why: not JSON, or JSON but not a GeoJSON object
+    try:
+        return _read(Path(f"GeoJSON:{path}"), None, shown)
+    except UploadError:
+        _check_json(data, shown)
+        raise
 
 
 def _check_json(data: bytes, shown: str) -> None:
@@ -289,12 +308,8 @@ def _to_geographic(frame: gpd.GeoDataFrame, shown: str) -> tuple[gpd.GeoDataFram
 
 def _polygon_parts(geom) -> shapely.Geometry | None:
     """The polygonal part of a geometry (collections included), or None."""
-    if geom is None or geom.is_empty:
-        return None
-    if geom.geom_type in POLYGONAL:
-        return geom
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type in POLYGONAL]
-    return shapely.union_all(parts) if parts else None
+    part = polygonal(geom)
+    return None if part.is_empty else part
 
 
 def _repair(geom, index: int, shown: str) -> shapely.Geometry:
@@ -344,10 +359,9 @@ def _to_area(frame: gpd.GeoDataFrame, filename: str, shown: str) -> UploadedArea
         found = ", ".join(f"{kinds.count(k)} {k}" for k in dict.fromkeys(kinds))
         raise UploadError(f"{shown}: no polygons in the file (found {found}); upload an area, "
                           "a Polygon or MultiPolygon")
-    merged = shapely.union_all(polys) if len(polys) > 1 else polys[0]
     try:
-        geometry = polygon_from_geojson(mapping(merged), shown)
-    except ScenarioError as exc:
+        geometry = checked_polygon(polys, shown)
+    except GeometryError as exc:
         raise UploadError(str(exc)) from None
     notes = []
     if assumed:

@@ -1,4 +1,10 @@
-"""The engine: a scenario in, territory, line of contact, DMZ bands, zones and metrics out.
+"""The engine: a scenario in; territory, line of contact, DMZ bands, zones and their numbers out.
+
+The engine owns every derived geometry and number. Work is split by what it
+depends on: a :class:`Territory` (the scenario and its baseline date, cached on
+their digest) holds every part with its area and population, the lines of
+contact, the per-oblast rows and the places changing hands; an
+:class:`Evaluation` adds only the DMZ bands of given widths and the metrics.
 
 All geometry is in EPSG:3035 (metres, equal-area); areas are km² of that
 projection. Population figures are estimates of the 2022 resident baseline
@@ -8,8 +14,11 @@ projection. Population figures are estimates of the 2022 resident baseline
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,12 +26,15 @@ import numpy as np
 import shapely
 
 from geo.crs import EQUAL_AREA, area_km2, length_km
+from geo.geometry import polygonal
 from geo.population import METHOD as POPULATION_METHOD
-from geo.population import PopulationModel, rural_by_unit, settlements_inside
+from geo.population import estimate_population, rural_by_unit, settlements_inside
 from geo.projected import Projected, projected
-from scenarios.geometry import polygonal, resolve
+from scenarios.geometry import resolve
+from scenarios.metrics import (PART_LABELS, Band, DmzBySide, DmzKm, Method, Metrics, OblastRow, SettlementChange,
+                               ZoneMetrics)
 from scenarios.model import Scenario, ScenarioError, Zone
-from scenarios.values import dmz_width_km
+from scenarios.values import DmzWidths
 
 AREA_METHOD = "areas in km² in ETRS89-LAEA (EPSG:3035), an equal-area projection"
 CHANGING_HANDS_MIN_POPULATION = 10_000
@@ -30,21 +42,61 @@ CHANGING_HANDS_MIN_POPULATION = 10_000
 # buffers it in 5-15 ms, and simplifying it first was neither 10x faster nor within 0.5 % (bench/RESULTS.md).
 DMZ_QUAD_SEGS = 8
 ON_DNIEPER_M = 500.0
+TERRITORY_CACHE_SIZE = 64
+METHOD = Method(
+    area=AREA_METHOD,
+    population=POPULATION_METHOD,
+    population_date="2022 baseline",
+    contact_line="boundary shared by Russian-administered and Ukrainian-held territory, excluding coastline and "
+                 "state border",
+    dmz="bands of the given width on each side of the line of contact, clipped to land in Ukraine",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Part:
+    """One part of an evaluation: geometry in EPSG:3035, area km², length km, population (2022 baseline, est.)."""
+
+    key: str
+    name: str
+    geometry: shapely.Geometry
+    km2: float = 0.0
+    population: float = 0.0
+    length_km: float = 0.0
+    zone_type: str = ""
 
 
 @dataclass(frozen=True, eq=False)
 class Territory:
-    """The part of an evaluation that does not depend on the DMZ width."""
+    """Everything about a scenario against a baseline date that does not depend on the DMZ width."""
 
+    digest: str
+    baseline: str
     russian_administered: shapely.Geometry
     ukrainian_held: shapely.Geometry
     baseline_russian: shapely.Geometry
     ceded: shapely.Geometry
     returned: shapely.Geometry
     contact_line: shapely.Geometry
+    baseline_line: Part  # the line of contact on the baseline date
     zones: tuple[tuple[Zone, shapely.Geometry], ...]
-    in_russian: np.ndarray  # settlement mask
+    parts: tuple[Part, ...]  # russian_administered, ceded, returned, contact_line, then the zones
+    in_russian: np.ndarray  # settlement masks
     in_baseline_russian: np.ndarray
+    ukraine_km2: float
+    ukrainian_held_km2: float
+    population_ukrainian_held: float
+    contact_line_on_dnieper_km: float
+    by_oblast: tuple[OblastRow, ...]
+    settlements_changing_hands: tuple[SettlementChange, ...]
+
+    @property
+    def baseline_contact_line(self) -> shapely.Geometry:
+        return self.baseline_line.geometry
+
+    def part(self, key: str) -> Part:
+        """The part named ``key`` (``russian_administered``, ``zone:<name>``, …)."""
+        return next(p for p in self.parts if p.key == key)
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,16 +105,41 @@ class Evaluation:
 
     scenario: Scenario
     baseline: str
-    dmz_ukrainian_side_km: float
-    dmz_russian_side_km: float
+    dmz: DmzWidths
     territory: Territory
-    dmz_ukrainian_side: shapely.Geometry
-    dmz_russian_side: shapely.Geometry
-    metrics: dict = field(repr=False)
+    bands: tuple[Part, Part]  # Ukrainian side, Russian side
+    metrics: Metrics
+
+    @property
+    def dmz_ukrainian_side_km(self) -> float:
+        return self.dmz.ukrainian_side_km
+
+    @property
+    def dmz_russian_side_km(self) -> float:
+        return self.dmz.russian_side_km
+
+    @property
+    def dmz_ukrainian_side(self) -> shapely.Geometry:
+        return self.bands[0].geometry
+
+    @property
+    def dmz_russian_side(self) -> shapely.Geometry:
+        return self.bands[1].geometry
+
+    def all_parts(self) -> tuple[Part, ...]:
+        """Every part in map order: sides and changes, the line, the DMZ bands, the zones."""
+        t = self.territory
+        return (*t.parts[:4], *self.bands, *t.parts[4:])
 
     def parts(self) -> gpd.GeoDataFrame:
-        """Every part as a frame in EPSG:3035: part, name, km2, population, geometry."""
-        return parts_frame(self)
+        """Every part as a frame in EPSG:3035: scenario, part, name, zone_type, km2, length_km, population."""
+        parts = self.all_parts()
+        return gpd.GeoDataFrame(
+            {"scenario": self.scenario.id, "part": [p.key for p in parts], "name": [p.name for p in parts],
+             "zone_type": [p.zone_type for p in parts], "km2": [round(p.km2, 1) for p in parts],
+             "length_km": [round(p.length_km, 1) for p in parts],
+             "population": [int(round(p.population)) for p in parts]},
+            geometry=[p.geometry for p in parts], crs=EQUAL_AREA)
 
 
 def contact_line(russian, p: Projected):
@@ -70,21 +147,60 @@ def contact_line(russian, p: Projected):
     if russian.is_empty:
         return shapely.MultiLineString()
     line = shapely.difference(shapely.boundary(russian), p.outline_band)
-    parts = [g for g in shapely.get_parts(line) if g.geom_type in ("LineString", "MultiLineString")]
-    return shapely.line_merge(shapely.union_all(parts)) if parts else shapely.MultiLineString()
+    parts = shapely.get_parts(line)
+    parts = parts[np.isin(shapely.get_type_id(parts), (1, 5))]  # LineString, MultiLineString
+    return shapely.line_merge(shapely.union_all(parts)) if len(parts) else shapely.MultiLineString()
 
 
-def dmz_band(line, width_km: float, side, tolerance_m: float = 0.0, quad_segs: int = DMZ_QUAD_SEGS):
+@functools.lru_cache(maxsize=16)
+def baseline_contact_line(date: str) -> shapely.Geometry:
+    """The line of contact of the embedded control area of ``date`` (EPSG:3035)."""
+    p = projected()
+    return contact_line(p.control[date], p)
+
+
+def _baseline_part(date: str) -> Part:
+    line = baseline_contact_line(date)
+    return Part("baseline_line", f"Line of contact on {date} (baseline)", line, length_km=float(length_km(line)))
+
+
+def control_area(date: str) -> Part:
+    """The embedded Russian-administered area on ``date`` as a part: geometry (EPSG:3035), km², population."""
+    p = projected()
+    if date not in p.control:
+        raise ScenarioError(f"control date: no control line dated {date}; available: {', '.join(p.control_dates)}")
+    return _area_part("russian_administered", f"Russian-administered on {date}", p.control[date], p)
+
+
+def dmz_band(line, width_km: float, side, tolerance_m: float = 0.0, quad_segs: int = DMZ_QUAD_SEGS, buffered=None):
     """The land within ``width_km`` of the line on one side (the ``side`` polygon), EPSG:3035.
 
     ``tolerance_m`` simplifies the line first (0: full precision); ``quad_segs`` sets
-    how finely the round ends and joins are drawn.
+    how finely the round ends and joins are drawn; ``buffered`` is the line already
+    buffered by ``width_km`` (to share one buffer between the two sides).
     """
     if width_km <= 0 or line.is_empty or side.is_empty:
         return shapely.Polygon()
-    simple = shapely.simplify(line, tolerance_m) if tolerance_m else line
-    band = shapely.buffer(simple, width_km * 1000.0, quad_segs=quad_segs)
-    return polygonal(shapely.intersection(band, side))
+    if buffered is None:
+        simple = shapely.simplify(line, tolerance_m) if tolerance_m else line
+        buffered = shapely.buffer(simple, width_km * 1000.0, quad_segs=quad_segs)
+    return polygonal(shapely.intersection(buffered, side))
+
+
+# A slider move changes one width at a time: the band of the other side, and a buffer both sides share when
+# their widths are equal, are kept for the territories in use (keyed on the territory object itself).
+@functools.lru_cache(maxsize=32)
+def _line_buffer(t: Territory, width_km: float):
+    return shapely.buffer(t.contact_line, width_km * 1000.0, quad_segs=DMZ_QUAD_SEGS)
+
+
+@functools.lru_cache(maxsize=128)
+def _band(t: Territory, key: str, width_km: float) -> Part:
+    side = t.ukrainian_held if key == "dmz_ukrainian_side" else t.russian_administered
+    if width_km <= 0 or t.contact_line.is_empty or side.is_empty:
+        return Part(key, PART_LABELS[key], shapely.Polygon())
+    return _area_part(key, PART_LABELS[key], dmz_band(t.contact_line, width_km, side,
+                                                      buffered=_line_buffer(t, width_km)), projected())
 
 
 def _zone_geometry(zone: Zone, p: Projected, ukrainian_held, base_dir, where):
@@ -94,160 +210,154 @@ def _zone_geometry(zone: Zone, p: Projected, ukrainian_held, base_dir, where):
     return polygonal(shapely.intersection(resolve(zone.area, p, base_dir, where), p.ukraine))
 
 
-@functools.lru_cache(maxsize=64)
-def _territory(key: str, base_dir: str | None) -> Territory:
-    spec = json.loads(key)
-    scenario = Scenario.model_validate(spec["scenario"])
+def _area_part(key: str, name: str, geom, p: Projected, zone_type: str = "") -> Part:
+    return Part(key, name, geom, float(area_km2(geom)), estimate_population(p.population, geom), 0.0, zone_type)
+
+
+def _by_oblast(p: Projected, russian, in_russian) -> tuple[tuple[OblastRow, ...], float]:
+    """Per-unit rows of the Russian-administered area, and its population (settlements counted once)."""
+    model = p.population
+    unit_km2, rural = rural_by_unit(model, russian)
+    urban = np.bincount(model.settlement_unit[in_russian], weights=model.settlement_population[in_russian],
+                        minlength=len(model.iso))
+    people = urban + rural
+    rows = tuple(OblastRow(iso=str(model.iso[i]), name=str(p.admin1["name"].iat[i]),
+                           russian_administered_km2=round(float(unit_km2[i]), 1),
+                           share_pct=round(100.0 * float(unit_km2[i] / model.unit_km2[i]), 2),
+                           population_russian_administered=int(round(people[i])))
+                 for i in np.flatnonzero(unit_km2 > 0.01))
+    return rows, float(people.sum())
+
+
+def _changing_hands(p: Projected, in_russian, in_baseline_russian) -> tuple[SettlementChange, ...]:
+    """Places of CHANGING_HANDS_MIN_POPULATION or more whose side differs from the baseline, most populous first."""
+    big = p.population.settlement_population >= CHANGING_HANDS_MIN_POPULATION
+    idx = np.flatnonzero((in_russian != in_baseline_russian) & big)
+    rows = p.settlements.iloc[idx]
+    moved = [SettlementChange(str(name), str(iso), int(pop), "ukraine" if now else "russia",
+                              "russia" if now else "ukraine")
+             for name, iso, pop, now in zip(rows["name"], rows["admin1_iso"], rows["population"], in_russian[idx])]
+    return tuple(sorted(moved, key=lambda s: -s.population))
+
+
+def _build_territory(scenario: Scenario, baseline: str, base: Path | None, digest: str) -> Territory:
     p = projected()
-    base = Path(base_dir) if base_dir else None
-    if spec["baseline"] not in p.control:
-        raise ScenarioError(f"baseline: no control line dated {spec['baseline']}; "
-                            f"available: {', '.join(p.control_dates)}")
+    if baseline not in p.control:
+        raise ScenarioError(f"baseline: no control line dated {baseline}; available: {', '.join(p.control_dates)}")
     russian = polygonal(shapely.intersection(resolve(scenario.territory, p, base, "territory"), p.ukraine))
     russian = shapely.make_valid(russian) if not russian.is_valid else russian
     ukrainian = polygonal(shapely.difference(p.ukraine, russian))
-    baseline_russian = p.control[spec["baseline"]]
+    baseline_russian = p.control[baseline]
     line = contact_line(russian, p)
-    zones = tuple((z, _zone_geometry(z, p, ukrainian, base, f"zones[{i}].area"))
-                  for i, z in enumerate(scenario.zones))
+    zones = tuple((z, _zone_geometry(z, p, ukrainian, base, f"zones[{i}].area")) for i, z in enumerate(scenario.zones))
     for g in (russian, ukrainian):
         shapely.prepare(g)
+    in_russian = settlements_inside(p.population, russian)
+    in_baseline_russian = settlements_inside(p.population, baseline_russian)
+    by_oblast, population_russian = _by_oblast(p, russian, in_russian)
+    ceded = polygonal(shapely.difference(russian, baseline_russian))
+    returned = polygonal(shapely.difference(baseline_russian, russian))
+    on_dnieper = shapely.intersection(line, shapely.buffer(p.dnieper_river, ON_DNIEPER_M, quad_segs=2))
+    parts = (
+        Part("russian_administered", PART_LABELS["russian_administered"], russian, float(area_km2(russian)),
+             population_russian),
+        _area_part("ceded_by_ukraine", PART_LABELS["ceded_by_ukraine"], ceded, p),
+        _area_part("returned_to_ukraine", PART_LABELS["returned_to_ukraine"], returned, p),
+        Part("contact_line", "Line of contact", line, length_km=float(length_km(line))),
+        *(_area_part(f"zone:{z.name}", z.name, g, p, z.type) for z, g in zones),
+    )
     return Territory(
-        russian_administered=russian,
-        ukrainian_held=ukrainian,
-        baseline_russian=baseline_russian,
-        ceded=polygonal(shapely.difference(russian, baseline_russian)),
-        returned=polygonal(shapely.difference(baseline_russian, russian)),
-        contact_line=line,
-        zones=zones,
-        in_russian=settlements_inside(p.population, russian),
-        in_baseline_russian=settlements_inside(p.population, baseline_russian),
+        digest=digest, baseline=baseline, russian_administered=russian, ukrainian_held=ukrainian,
+        baseline_russian=baseline_russian, ceded=ceded, returned=returned, contact_line=line,
+        baseline_line=_baseline_part(baseline), zones=zones, parts=parts,
+        in_russian=in_russian, in_baseline_russian=in_baseline_russian,
+        ukraine_km2=float(area_km2(p.ukraine)), ukrainian_held_km2=float(area_km2(ukrainian)),
+        # Russian-administered and Ukrainian-held are complements: count every person once.
+        population_ukrainian_held=float(p.population.baseline.sum()) - population_russian,
+        contact_line_on_dnieper_km=float(length_km(on_dnieper)),
+        by_oblast=by_oblast,
+        settlements_changing_hands=_changing_hands(p, in_russian, in_baseline_russian),
     )
 
 
+_CACHE: OrderedDict[str, Territory] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def digest(scenario: Scenario, baseline: str, base_dir: Path | None = None) -> str:
+    """The cache key of a territory: a SHA-256 of the scenario's content, the baseline date and the base folder."""
+    text = json.dumps({"scenario": scenario.model_dump(mode="json"), "baseline": baseline,
+                       "base_dir": str(base_dir) if base_dir else None}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def clear_cache() -> None:
+    """Forget every cached territory and band (for cold timings)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+    _band.cache_clear()
+    _line_buffer.cache_clear()
+
+
 def territory(scenario: Scenario, baseline: str | None = None, base_dir: Path | None = None) -> Territory:
-    """The DMZ-independent geometry of a scenario (cached on the scenario's content)."""
-    key = json.dumps({"scenario": scenario.model_dump(mode="json"), "baseline": baseline or scenario.baseline},
-                     sort_keys=True)
-    return _territory(key, str(base_dir) if base_dir else None)
+    """The DMZ-independent results of a scenario against ``baseline`` (default: its own), cached on their digest.
 
-
-def evaluate(scenario: Scenario, dmz_km: tuple[float, float] | None = None, baseline: str | None = None,
-             base_dir: Path | None = None) -> Evaluation:
-    """Evaluate a scenario.
-
-    Parameters: ``dmz_km`` (Ukrainian side km, Russian side km) overrides the
-    scenario's DMZ; ``baseline`` overrides its baseline control date;
     ``base_dir`` resolves relative ``geojson_file`` paths.
     """
-    ua_km, ru_km = dmz_km if dmz_km is not None else (scenario.dmz.ukrainian_side_km, scenario.dmz.russian_side_km)
-    ua_km, ru_km = dmz_width_km(ua_km, "dmz ukrainian side"), dmz_width_km(ru_km, "dmz russian side")
     base = baseline or scenario.baseline
-    t = territory(scenario, base, base_dir)
-    ua_band = dmz_band(t.contact_line, ua_km, t.ukrainian_held)
-    ru_band = dmz_band(t.contact_line, ru_km, t.russian_administered)
-    partial = Evaluation(scenario, base, ua_km, ru_km, t, ua_band, ru_band, {})
-    return Evaluation(scenario, base, ua_km, ru_km, t, ua_band, ru_band, compute_metrics(partial, projected()))
+    key = digest(scenario, base, base_dir)
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    t = _build_territory(scenario, base, Path(base_dir) if base_dir else None, key)
+    with _CACHE_LOCK:
+        _CACHE[key] = t
+        while len(_CACHE) > TERRITORY_CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return t
 
 
-def _population(model: PopulationModel, geom) -> float:
-    urban = model.settlement_population[settlements_inside(model, geom)].sum()
-    return float(urban + rural_by_unit(model, geom)[1].sum())
+def evaluate(scenario: Scenario, dmz_km: DmzWidths | tuple[float, float] | float | None = None,
+             baseline: str | None = None, base_dir: Path | None = None) -> Evaluation:
+    """Evaluate a scenario.
+
+    Parameters: ``dmz_km`` the DMZ widths in km (a DmzWidths, a (Ukrainian side,
+    Russian side) pair or one width for both; default the scenario's own);
+    ``baseline`` a baseline control date (default the scenario's); ``base_dir``
+    resolves relative ``geojson_file`` paths.
+    """
+    widths = DmzWidths.of(dmz_km, DmzWidths(scenario.dmz.ukrainian_side_km, scenario.dmz.russian_side_km))
+    t = territory(scenario, baseline, base_dir)
+    bands = (_band(t, "dmz_ukrainian_side", widths.ukrainian_side_km),
+             _band(t, "dmz_russian_side", widths.russian_side_km))
+    return Evaluation(scenario, t.baseline, widths, t, bands, _metrics(scenario, widths, t, bands))
 
 
-def compute_metrics(ev: Evaluation, p: Projected) -> dict:
-    """The metrics of an evaluation, in the JSON shape documented in the README."""
-    t, model = ev.territory, p.population
-    ukraine_km2 = float(area_km2(p.ukraine))
-    national = float(model.baseline.sum())
-    # Russian-administered and Ukrainian-held are complements: count settlements once (points on the
-    # line of contact go to the Ukrainian side) and rural land by subtraction.
-    ru_unit_km2, ru_rural = rural_by_unit(model, t.russian_administered)
-    ru_urban_by_unit = np.bincount(model.settlement_unit[t.in_russian],
-                                   weights=model.settlement_population[t.in_russian], minlength=len(model.iso))
-    ru_by_unit = ru_urban_by_unit + ru_rural
-    pop_russian = float(ru_by_unit.sum())
-    ru_km2 = float(area_km2(t.russian_administered))
-    dmz_ua = (float(area_km2(ev.dmz_ukrainian_side)), _population(model, ev.dmz_ukrainian_side))
-    dmz_ru = (float(area_km2(ev.dmz_russian_side)), _population(model, ev.dmz_russian_side))
-    line_km = float(length_km(t.contact_line))
-    on_dnieper = shapely.intersection(t.contact_line, shapely.buffer(p.dnieper_river, ON_DNIEPER_M, quad_segs=2))
-    by_oblast = []
-    for i in np.flatnonzero(ru_unit_km2 > 0.01):
-        by_oblast.append({
-            "iso": str(model.iso[i]),
-            "name": str(p.admin1["name"].iat[i]),
-            "russian_administered_km2": round(float(ru_unit_km2[i]), 1),
-            "share_pct": round(100.0 * float(ru_unit_km2[i] / model.unit_km2[i]), 2),
-            "population_russian_administered": int(round(ru_by_unit[i])),
-        })
-    moved = t.in_russian != t.in_baseline_russian
-    big = model.settlement_population >= CHANGING_HANDS_MIN_POPULATION
-    changing = []
-    for i in np.flatnonzero(moved & big):
-        row = p.settlements.iloc[i]
-        changing.append({
-            "name": str(row["name"]), "admin1_iso": str(row["admin1_iso"]),
-            "population": int(row["population"]),
-            "from": "russia" if t.in_baseline_russian[i] else "ukraine",
-            "to": "russia" if t.in_russian[i] else "ukraine",
-        })
-    changing.sort(key=lambda r: -r["population"])
-    return {
-        "scenario": ev.scenario.id,
-        "title": ev.scenario.title,
-        "baseline": ev.baseline,
-        "dmz_km": {"ukrainian_side": ev.dmz_ukrainian_side_km, "russian_side": ev.dmz_russian_side_km},
-        "ukraine_km2": round(ukraine_km2, 1),
-        "russian_administered_km2": round(ru_km2, 1),
-        "russian_administered_pct": round(100.0 * ru_km2 / ukraine_km2, 3),
-        "ukrainian_held_km2": round(float(area_km2(t.ukrainian_held)), 1),
-        "ceded_by_ukraine_km2": round(float(area_km2(t.ceded)), 1),
-        "returned_to_ukraine_km2": round(float(area_km2(t.returned)), 1),
-        "population_russian_administered": int(round(pop_russian)),
-        "population_ukrainian_held": int(round(national - pop_russian)),
-        "population_ceded_by_ukraine": int(round(_population(model, t.ceded))),
-        "population_returned_to_ukraine": int(round(_population(model, t.returned))),
-        "contact_line_km": round(line_km, 1),
-        "contact_line_on_dnieper_km": round(float(length_km(on_dnieper)), 1),
-        "dmz_km2": round(dmz_ua[0] + dmz_ru[0], 1),
-        "population_dmz": int(round(dmz_ua[1] + dmz_ru[1])),
-        "dmz_by_side": {
-            "ukrainian_side": {"km2": round(dmz_ua[0], 1), "population": int(round(dmz_ua[1]))},
-            "russian_side": {"km2": round(dmz_ru[0], 1), "population": int(round(dmz_ru[1]))},
-        },
-        "zones": [{"name": z.name, "type": z.type, "km2": round(float(area_km2(g)), 1),
-                   "population": int(round(_population(model, g)))} for z, g in t.zones],
-        "by_oblast": by_oblast,
-        "settlements_changing_hands": changing,
-        "method": {
-            "area": AREA_METHOD,
-            "population": POPULATION_METHOD,
-            "population_date": "2022 baseline",
-            "contact_line": "boundary shared by Russian-administered and Ukrainian-held territory, "
-                            "excluding coastline and state border",
-            "dmz": "bands of the given width on each side of the line of contact, clipped to land in Ukraine",
-        },
-    }
-
-
-def parts_frame(ev: Evaluation) -> gpd.GeoDataFrame:
-    """Every part of an evaluation as rows (EPSG:3035): part, name, km2, population, geometry."""
-    t, model = ev.territory, projected().population
-    rows = [("russian_administered", "Russian-administered", "", t.russian_administered),
-            ("ceded_by_ukraine", "Ceded by Ukraine", "", t.ceded),
-            ("returned_to_ukraine", "Returned to Ukraine", "", t.returned),
-            ("contact_line", "Line of contact", "", t.contact_line),
-            ("dmz_ukrainian_side", "DMZ, Ukrainian side", "", ev.dmz_ukrainian_side),
-            ("dmz_russian_side", "DMZ, Russian side", "", ev.dmz_russian_side)]
-    rows += [(f"zone:{z.name}", z.name, z.type, g) for z, g in t.zones]
-    frame = gpd.GeoDataFrame(
-        {"scenario": ev.scenario.id, "part": [r[0] for r in rows], "name": [r[1] for r in rows],
-         "zone_type": [r[2] for r in rows]},
-        geometry=[r[3] for r in rows], crs=EQUAL_AREA)
-    polygons = frame.geom_type.isin(["Polygon", "MultiPolygon"])
-    frame["km2"] = np.where(polygons, area_km2(frame.geometry.values), 0.0).round(1)
-    frame["length_km"] = np.where(polygons, 0.0, length_km(frame.geometry.values)).round(1)
-    frame["population"] = [int(round(_population(model, g))) if poly and not g.is_empty else 0
-                           for g, poly in zip(frame.geometry, polygons)]
-    return frame
+def _metrics(scenario: Scenario, widths: DmzWidths, t: Territory, bands: tuple[Part, Part]) -> Metrics:
+    ru, ceded, returned, line = t.parts[:4]
+    ua_band, ru_band = bands
+    return Metrics(
+        scenario=scenario.id, title=scenario.title, baseline=t.baseline,
+        dmz_km=DmzKm(widths.ukrainian_side_km, widths.russian_side_km),
+        ukraine_km2=round(t.ukraine_km2, 1),
+        russian_administered_km2=round(ru.km2, 1),
+        russian_administered_pct=round(100.0 * ru.km2 / t.ukraine_km2, 3),
+        ukrainian_held_km2=round(t.ukrainian_held_km2, 1),
+        ceded_by_ukraine_km2=round(ceded.km2, 1),
+        returned_to_ukraine_km2=round(returned.km2, 1),
+        population_russian_administered=int(round(ru.population)),
+        population_ukrainian_held=int(round(t.population_ukrainian_held)),
+        population_ceded_by_ukraine=int(round(ceded.population)),
+        population_returned_to_ukraine=int(round(returned.population)),
+        contact_line_km=round(line.length_km, 1),
+        contact_line_on_dnieper_km=round(t.contact_line_on_dnieper_km, 1),
+        dmz_km2=round(ua_band.km2 + ru_band.km2, 1),
+        population_dmz=int(round(ua_band.population + ru_band.population)),
+        dmz_by_side=DmzBySide(Band(round(ua_band.km2, 1), int(round(ua_band.population))),
+                              Band(round(ru_band.km2, 1), int(round(ru_band.population)))),
+        zones=tuple(ZoneMetrics(z.name, z.zone_type, round(z.km2, 1), int(round(z.population))) for z in t.parts[4:]),
+        by_oblast=t.by_oblast,
+        settlements_changing_hands=t.settlements_changing_hands,
+        method=METHOD,
+    )

@@ -8,9 +8,9 @@ leaves either the old or the new version, never a half-written file.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
+from geo.fs import write_atomic
 from scenarios.model import SLUG, Scenario, ScenarioError, dumps, load
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "library"
@@ -42,39 +42,6 @@ def default_user_dir() -> Path:
         return Path(home) / "scenarios"
     xdg = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(xdg) / "borderline" / "scenarios"
-
-
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-
-
-def _write_chunks(f, data: bytes) -> None:
-    # In chunks, so a full disk shows up part-way through a large file as it would on a real disk.
-    view = memoryview(data)
-    for start in range(0, len(view), 1 << 20):
-        f.write(view[start:start + (1 << 20)])
-
-
-def write_atomic(path: str | Path, data: bytes | str) -> Path:
-    """Write data to a temporary file beside ``path``, fsync it and rename it into place.
-
-    A crash or interruption leaves either the old file or the new one, never a
-    half-written file; the temporary file is removed on any error (OSError is re-raised).
-    """
-    path = Path(path)
-    blob = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            _write_chunks(f, blob)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes files private; these are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 class UserLibrary:

@@ -26,14 +26,14 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Fiel
                       model_validator)
 
 from scenarios.errors import ScenarioError  # noqa: F401  (re-exported)
-from scenarios.values import DATE, DMZ_MAX_KM, RADIUS_MAX_KM, SLUG, control_date, scenario_id  # noqa: F401
+from scenarios.values import (DATE, DMZ_MAX_KM, RADIUS_MAX_KM, SLUG, control_date, dmz_width_km,  # noqa: F401
+                              scenario_id)
 
 ISO = re.compile(r"^UA-\d\d$")
 MAX_FILE_BYTES = 30 * 1024 * 1024
 
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-MAX_MESSAGE_CHARS = 400
 
 
 def _plain_text(value: str) -> str:
@@ -148,9 +148,12 @@ class Provenance(_Node):
     source: Text = Field(min_length=1, max_length=1000)
 
 
+DmzWidthKm = Annotated[float, AfterValidator(dmz_width_km)]
+
+
 class Dmz(_Node):
-    ukrainian_side_km: float = Field(default=0.0, ge=0, le=DMZ_MAX_KM)
-    russian_side_km: float = Field(default=0.0, ge=0, le=DMZ_MAX_KM)
+    ukrainian_side_km: DmzWidthKm = 0.0
+    russian_side_km: DmzWidthKm = 0.0
 
 
 class Zone(_Node):
@@ -204,13 +207,7 @@ def _one_line(exc: ValidationError, source: str) -> str:
     elif err["type"] == "missing":
         msg = "required key is missing"
     more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-    return _clip(f"{source}: {loc or 'scenario'}: {msg}{more}")
-
-
-def _clip(message: str) -> str:
-    """One short line: no line breaks, at most MAX_MESSAGE_CHARS characters."""
-    line = " ".join(message.split())
-    return line if len(line) <= MAX_MESSAGE_CHARS else line[: MAX_MESSAGE_CHARS - 1] + "…"
+    return f"{source}: {loc or 'scenario'}: {msg}{more}"
 
 
 def scenario_from_dict(data: dict, source: str = "<scenario>") -> Scenario:
@@ -226,7 +223,7 @@ def loads(text: str, source: str = "<scenario>") -> Scenario:
     try:
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as exc:  # tomllib recurses on nested arrays
-        raise ScenarioError(_clip(f"{source}: invalid TOML: {exc}")) from None
+        raise ScenarioError(f"{source}: invalid TOML: {exc}") from None
     return scenario_from_dict(data, source)
 
 

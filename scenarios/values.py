@@ -20,14 +20,17 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def dmz_width_km(value, name: str = "DMZ width") -> float:
-    """One DMZ width in km, checked against 0–DMZ_MAX_KM (ScenarioError naming ``name`` if not)."""
+def dmz_width_km(value, name: str = "") -> float:
+    """One DMZ width in km, checked against 0–DMZ_MAX_KM (ScenarioError, naming ``name`` if given, if not)."""
+    where = f"{name}: " if name else ""
+    if isinstance(value, bool):
+        raise ScenarioError(f"{where}give a DMZ width in km between 0 and {DMZ_MAX_KM:.0f}, got {value!r}")
     try:
         km = float(value)
     except (TypeError, ValueError):
-        raise ScenarioError(f"{name}: give a width in km between 0 and {DMZ_MAX_KM:.0f}, got {value!r}") from None
+        raise ScenarioError(f"{where}give a DMZ width in km between 0 and {DMZ_MAX_KM:.0f}, got {value!r}") from None
     if not math.isfinite(km) or not 0.0 <= km <= DMZ_MAX_KM:
-        raise ScenarioError(f"{name}: DMZ width must be between 0 and {DMZ_MAX_KM:.0f} km, got {value}")
+        raise ScenarioError(f"{where}DMZ width must be between 0 and {DMZ_MAX_KM:.0f} km, got {value}")
     return km
 
 

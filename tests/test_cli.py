@@ -29,7 +29,7 @@ def test_evaluate_json_matches_the_engine():
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     direct = evaluate(load_builtin("donbas-withdrawal"), dmz_km=(5, 10)).metrics
-    assert out == json.loads(json.dumps(direct))
+    assert out == json.loads(json.dumps(direct.to_json()))
     assert out["dmz_km"] == {"ukrainian_side": 5.0, "russian_side": 10.0}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import errno
+import functools
 import hashlib
 import io
 import json
@@ -18,7 +19,7 @@ import pytest
 
 from borderline import export as ex
 from borderline.export import FORMATS, ExportError, export, export_filename, render_bytes
-from scenarios import library
+from geo import fs
 from scenarios.engine import evaluate
 from scenarios.library import load_builtin
 
@@ -168,7 +169,7 @@ def test_csv_has_the_metrics_and_the_per_oblast_rows(exported, ev):
     text = _file(exported, "csv").read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     metrics = {r["key"]: float(r["value"]) for r in rows if r["section"] == "metrics"}
-    m = ev.metrics
+    m = ev.metrics.to_json()
     assert metrics["russian_administered_km2"] == m["russian_administered_km2"]
     assert metrics["population_russian_administered"] == m["population_russian_administered"]
     assert metrics["dmz_by_side.russian_side.km2"] == m["dmz_by_side"]["russian_side"]["km2"]
@@ -196,7 +197,7 @@ def test_xlsx_has_the_numbers_of_evaluate_json(exported, capsys):
             name, field = key[5:].rsplit(".", 1)
             assert value == zones[name][field]
         else:
-            assert value == ex._lookup(m, key), key
+            assert value == functools.reduce(lambda v, k: v[k], key.split("."), m), key
         checked += 1
     assert checked >= 23
     by_oblast = list(wb["by_oblast"].iter_rows(min_row=2, values_only=True))
@@ -269,7 +270,7 @@ def test_read_only_folder_is_refused(ev, tmp_path):
 
 
 def _fail_after_first_chunk(exc):
-    real = library._write_chunks
+    real = fs._write_chunks
 
     def write(f, data):
         f.write(data[: max(1, len(data) // 2)])
@@ -282,7 +283,7 @@ def test_full_disk_leaves_no_partial_file_and_keeps_the_old_one(ev, tmp_path, mo
     target = tmp_path / export_filename(SCENARIO, *DMZ, "geojson")
     target.write_text("previous export")
     _, failing = _fail_after_first_chunk(OSError(errno.ENOSPC, "No space left on device"))
-    monkeypatch.setattr(library, "_write_chunks", failing)
+    monkeypatch.setattr(fs, "_write_chunks", failing)
     with pytest.raises(ExportError) as err:
         export([ev], ["csv", "geojson"], tmp_path)
     assert "disk is full" in str(err.value) and "\n" not in str(err.value)
@@ -291,7 +292,7 @@ def test_full_disk_leaves_no_partial_file_and_keeps_the_old_one(ev, tmp_path, mo
 
 
 def test_interrupted_batch_keeps_finished_files_and_no_partial_one(ev, tmp_path, monkeypatch):
-    real = library._write_chunks
+    real = fs._write_chunks
     calls = []
 
     def interrupt_second(f, data):
@@ -301,7 +302,7 @@ def test_interrupted_batch_keeps_finished_files_and_no_partial_one(ev, tmp_path,
             raise KeyboardInterrupt
         real(f, data)
 
-    monkeypatch.setattr(library, "_write_chunks", interrupt_second)
+    monkeypatch.setattr(fs, "_write_chunks", interrupt_second)
     with pytest.raises(KeyboardInterrupt):
         export([ev], ["csv", "geojson", "kml"], tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == [export_filename(SCENARIO, *DMZ, "csv")]
@@ -334,7 +335,7 @@ def test_cli_bad_input_is_one_line_and_exit_2(argv, needle, tmp_path, capsys):
 
 def test_cli_full_disk_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
     _, failing = _fail_after_first_chunk(OSError(errno.ENOSPC, "No space left on device"))
-    monkeypatch.setattr(library, "_write_chunks", failing)
+    monkeypatch.setattr(fs, "_write_chunks", failing)
     code, _, err = _cli(["export", "status-quo-2025-02", "--format", "xlsx", "--out", str(tmp_path), "--quiet"],
                         capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1 and "disk is full" in err

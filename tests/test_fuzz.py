@@ -252,12 +252,12 @@ geojson_object = st.one_of(
 @fuzz(500)
 @given(geojson_object)
 def test_polygon_from_geojson_refuses_clearly_or_returns_a_valid_lonlat_polygon(obj):
-    from scenarios.geometry import polygon_from_geojson
-    from scenarios.model import ScenarioError
+    from geo.errors import GeometryError
+    from geo.geojson import polygon_from_geojson
 
     try:
         geom = polygon_from_geojson(obj, "fuzz")
-    except ScenarioError as exc:
+    except GeometryError as exc:
         one_line_error(exc)
         return
     assert check_lonlat_polygon(geom) is None, check_lonlat_polygon(geom)

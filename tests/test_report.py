@@ -9,7 +9,7 @@ import pytest
 
 from borderline import export as ex
 from borderline.report import MAX_COLUMNS, comparison_rows, page_count
-from scenarios import library
+from geo import fs
 from scenarios.engine import evaluate
 from scenarios.library import load_builtin
 
@@ -79,8 +79,8 @@ def test_comparison_deltas_are_against_the_first():
     rows = {r["key"]: r for r in comparison_rows(metrics)}
     ceded = rows["ceded_by_ukraine_km2"]
     assert ceded["deltas"][0] == 0
-    assert ceded["deltas"][1] == pytest.approx(metrics[1]["ceded_by_ukraine_km2"] - metrics[0]["ceded_by_ukraine_km2"])
-    assert rows["zones_km2"]["values"] == [0, sum(z["km2"] for z in metrics[1]["zones"])]
+    assert ceded["deltas"][1] == pytest.approx(metrics[1].ceded_by_ukraine_km2 - metrics[0].ceded_by_ukraine_km2)
+    assert rows["zones_km2"]["values"] == [0, sum(z.km2 for z in metrics[1].zones)]
 
 
 def test_report_unknown_scenario_is_exit_2(tmp_path, capsys):
@@ -100,7 +100,7 @@ def test_report_on_a_full_disk_leaves_nothing(tmp_path, capsys, monkeypatch):
         f.write(data[:100])
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(library, "_write_chunks", failing)
+    monkeypatch.setattr(fs, "_write_chunks", failing)
     code, _, err = _cli(["report", "status-quo-2025-02", "--out", str(tmp_path / "r.pdf"), "--quiet"], capsys)
     assert code == 2 and "disk is full" in err and len(err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []

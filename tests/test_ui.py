@@ -29,8 +29,8 @@ def test_builtins_of_the_editors_shape_round_trip_through_the_form(sid):
     assert again.id == scenario.id
     # Same geometry whatever the order of the union's parts.
     a, b = evaluate(scenario).metrics, evaluate(again).metrics
-    assert a["russian_administered_km2"] == pytest.approx(b["russian_administered_km2"], rel=1e-9)
-    assert [z["km2"] for z in a["zones"]] == pytest.approx([z["km2"] for z in b["zones"]], rel=1e-9)
+    assert a.russian_administered_km2 == pytest.approx(b.russian_administered_km2, rel=1e-9)
+    assert [z.km2 for z in a.zones] == pytest.approx([z.km2 for z in b.zones], rel=1e-9)
 
 
 def test_scenarios_the_form_cannot_show_are_refused_with_a_reason():
@@ -90,6 +90,6 @@ def test_compare_table_has_deltas_b_minus_a():
     b = evaluate(load_builtin("four-oblasts-claim")).metrics
     table = tables.compare_table(a, b)
     row = table.set_index("Measure").loc["Russian-administered"]
-    assert row["B − A"] == pytest.approx(b["russian_administered_km2"] - a["russian_administered_km2"], abs=1)
+    assert row["B − A"] == pytest.approx(b.russian_administered_km2 - a.russian_administered_km2, abs=1)
     shown = tables.compare_display(a, b)
     assert shown.set_index("Measure").loc["Russian-administered", "B − A"].startswith("+")

@@ -62,7 +62,7 @@ UKRAINE_LONLAT_BOX = (21.0, 43.5, 41.5, 53.5)
 GROUPS = {
     "scenario": "scenario TOML",
     "control": "control-line file",
-    "geojson": "GeoJSON (scenarios.geometry)",
+    "geojson": "GeoJSON (geo.geojson)",
     "upload-geojson": "GeoJSON upload",
     "gpkg": "GeoPackage upload",
     "shapefile": "zipped Shapefile upload",
@@ -132,9 +132,12 @@ def _first_line(text: str, limit: int = 300) -> str:
 
 def expected_errors(group: str) -> tuple[type, ...]:
     """The exception types that count as a clear error for a group (imported lazily, in the worker)."""
+    from geo.errors import GeometryError
     from scenarios.model import ScenarioError
 
-    if group in ("scenario", "geojson"):
+    if group == "geojson":
+        return (GeometryError,)
+    if group == "scenario":
         return (ScenarioError,)
     if group == "control":
         from geo.control import ControlError
@@ -279,7 +282,7 @@ def _run_control(inputs: dict, folder: Path):
 
 
 def _run_geojson(inputs: dict, folder: Path):
-    from scenarios.geometry import polygon_from_geojson, read_geojson_file
+    from geo.geojson import polygon_from_geojson, read_geojson_file
 
     if "path" in inputs:
         return read_geojson_file(Path(inputs["path"]), "corpus")
