@@ -100,8 +100,14 @@ def cmd_place(args) -> int:
         print(f"  population (settlements layer): {info['population']:,}")
     print(f"  unit: {info['admin1_name']} ({info['admin1_iso']})")
     print(f"  bank of the Dnieper: {info['bank']}")
+    side_name = {"russia": "Russian-administered", "ukraine": "Ukrainian-held"}
+    if info.get("history"):
+        print(f"  control history (source: {info['history'][0]['source']}):")
+        for row in info["history"]:
+            print(f"    {row['from']} to {row['to']}: {side_name[row['side']]}")
     for date, side in info["control"].items():
-        print(f"  on {date}: {'Russian-controlled' if side == 'russia' else 'Ukrainian-held'}")
+        if not any(row["from"] <= date <= row["to"] for row in info.get("history", [])):
+            print(f"  on {date}: {side_name[side]} (line of contact of that day)")
     for sid, side in info.get("scenarios", {}).items():
         print(f"  in {sid}: {'Russian-administered' if side == 'russia' else 'Ukrainian-held'}")
     return 0
@@ -242,9 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8501)
     p.set_defaults(func=cmd_app)
 
-    from borderline import cli_exports
+    from borderline import cli_control, cli_exports
 
     cli_exports.register(sub)
+    cli_control.register(sub)
     return parser
 
 

@@ -15,7 +15,7 @@ import pyogrio
 from geo.errors import UserError
 
 DATA_DIR = Path(os.environ.get("BORDERLINE_DATA_DIR", Path(__file__).resolve().parents[1] / "data" / "boundaries"))
-LAYERS = ("admin1", "country", "context", "dnieper", "banks", "settlements", "control")
+LAYERS = ("admin1", "country", "context", "dnieper", "banks", "settlements", "control", "control_cells")
 MANIFEST = "manifest.json"
 REBUILD_HINT = "run `borderline data build` (or python -m geo.build)"
 
@@ -72,6 +72,13 @@ def population_baseline(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     """OCHA COD-PS 2022 baseline population per admin1 unit (iso, pcode, name, population_2022)."""
     path = _checked_file("population_2022.csv", data_dir)
     return pd.read_csv(path, comment="#")
+
+
+@functools.cache
+def control_ledger(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """Which side held each settlement near the front, per continuous interval of days (DeepStateMap.Live)."""
+    path = _checked_file("control_ledger.csv", data_dir)
+    return pd.read_csv(path, comment="#", dtype={"geonameid": "int64"}, parse_dates=["from", "to"])
 
 
 def load_all(data_dir: Path = DATA_DIR) -> dict[str, gpd.GeoDataFrame]:

@@ -20,6 +20,7 @@ from geo.errors import UserError
 from geo.projected import Projected, projected
 
 MAX_QUERY_CHARS = 200
+LEDGER_SOURCE = "DeepStateMap.Live daily archive (cyterat/deepstate-map-data), sampled at the settlement"
 LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
@@ -36,6 +37,7 @@ class Place:
     lon: float
     population: int | None = None
     admin1_iso: str | None = None
+    geonameid: int | None = None
 
 
 def normalize(name: str) -> str:
@@ -119,7 +121,7 @@ def find_place(query: str, p: Projected | None = None) -> Place:
         raise PlaceNotFound(f"no place named {query!r}{extra}")
     row = p.settlements.iloc[rows[0]]
     return Place(name=row["name"], lat=row.geometry.y, lon=row.geometry.x,
-                 population=int(row["population"]), admin1_iso=row["admin1_iso"])
+                 population=int(row["population"]), admin1_iso=row["admin1_iso"], geonameid=int(row["geonameid"]))
 
 
 def describe(place: Place, p: Projected | None = None) -> dict:
@@ -141,6 +143,8 @@ def describe(place: Place, p: Projected | None = None) -> dict:
         "admin1_iso": row["iso"],
         "admin1_name": row["name"],
         "bank": bank,
-        "control": {date: ("russia" if shapely.distance(geom, point) == 0 else "ukraine")
-                    for date, geom in sorted(p.control.items())},
+        "control": {day: ("russia" if shapely.distance(p.control_area(day), point) == 0 else "ukraine")
+                    for day in p.control_dates},
+        "history": [{"side": side, "from": start, "to": end, "source": LEDGER_SOURCE}
+                    for side, start, end in p.timeline.history(place.geonameid)] if place.geonameid else [],
     }

@@ -12,6 +12,7 @@ import shapely
 from geo import data
 from geo.crs import to_equal_area
 from geo.population import PopulationModel, build_model
+from geo.timeline import BASE_DATE, Timeline, build_timeline
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,10 +31,16 @@ class Projected:
     russia_border: shapely.Geometry
     outline_band: shapely.Geometry
     population: PopulationModel
+    timeline: Timeline
 
     @property
     def control_dates(self) -> list[str]:
-        return sorted(self.control)
+        """The days that have a line of their own (authored lines, the ledger's first and last day)."""
+        return self.timeline.days()
+
+    def control_area(self, day: str) -> shapely.Geometry:
+        """The Russian-administered area on a day (``YYYY-MM-DD`` or ``latest``), EPSG:3035."""
+        return self.timeline.area(day)
 
 
 @functools.cache
@@ -55,17 +62,21 @@ def projected() -> Projected:
     outline_band = shapely.buffer(boundary, 50.0)
     shapely.prepare(ukraine)
     shapely.prepare(outline_band)
+    control = dict(zip(layers["control"]["date"], to_equal_area(layers["control"].geometry.values)))
+    cells = layers["control_cells"]
     return Projected(
         admin1=admin1,
         settlements=settlements,
         ukraine=ukraine,
         admin1_ea=to_equal_area(admin1.geometry.values),
         banks=dict(zip(layers["banks"]["bank"], to_equal_area(layers["banks"].geometry.values))),
-        control=dict(zip(layers["control"]["date"], to_equal_area(layers["control"].geometry.values))),
+        control=control,
         dnieper_river=to_equal_area(river["river"]),
         coastline=coastline,
         state_border=state_border,
         russia_border=russia_border,
         outline_band=outline_band,
         population=build_model(admin1, settlements),
+        timeline=build_timeline(control, BASE_DATE, cells, to_equal_area(cells.geometry.values),
+                                data.control_ledger()),
     )

@@ -154,9 +154,9 @@ def contact_line(russian, p: Projected):
 
 @functools.lru_cache(maxsize=16)
 def baseline_contact_line(date: str) -> shapely.Geometry:
-    """The line of contact of the embedded control area of ``date`` (EPSG:3035)."""
+    """The line of contact of the Russian-administered area on ``date`` (a resolved day), EPSG:3035."""
     p = projected()
-    return contact_line(p.control[date], p)
+    return contact_line(p.control_area(date), p)
 
 
 def _baseline_part(date: str) -> Part:
@@ -164,12 +164,38 @@ def _baseline_part(date: str) -> Part:
     return Part("baseline_line", f"Line of contact on {date} (baseline)", line, length_km=float(length_km(line)))
 
 
+
 def control_area(date: str) -> Part:
     """The embedded Russian-administered area on ``date`` as a part: geometry (EPSG:3035), km², population."""
     p = projected()
-    if date not in p.control:
-        raise ScenarioError(f"control date: no control line dated {date}; available: {', '.join(p.control_dates)}")
-    return _area_part("russian_administered", f"Russian-administered on {date}", p.control[date], p)
+    day = p.timeline.resolve(date)
+    return _area_part("russian_administered", f"Russian-administered on {day}", p.control_area(day), p)
+
+
+@functools.lru_cache(maxsize=512)
+def _by_unit_km2(state: tuple) -> np.ndarray:
+    p = projected()
+    return rural_by_unit(p.population, p.timeline.area_of_state(state))[0]
+
+
+def control_history(days: list[str], iso: str | None = None) -> list[dict]:
+    """The Russian-administered km² and share on each day: Ukraine as a whole (``iso`` "UA") and every unit
+    with Russian-administered land, or only the unit ``iso``. Areas in km² (EPSG:3035)."""
+    p = projected()
+    unit_km2, ukraine_km2 = p.population.unit_km2, float(area_km2(p.ukraine))
+    rows = []
+    for day in days:
+        resolved = p.timeline.resolve(day)
+        km2 = _by_unit_km2(p.timeline.state(resolved))
+        if iso is None:
+            rows.append({"day": day, "line_of": resolved, "iso": "UA", "name": "Ukraine",
+                         "russian_administered_km2": round(float(km2.sum()), 1),
+                         "share_pct": round(100.0 * float(km2.sum()) / ukraine_km2, 2)})
+        for i in np.flatnonzero(km2 > 0.01) if iso is None else np.flatnonzero(p.population.iso == iso):
+            rows.append({"day": day, "line_of": resolved, "iso": str(p.population.iso[i]),
+                         "name": str(p.admin1["name"].iat[i]), "russian_administered_km2": round(float(km2[i]), 1),
+                         "share_pct": round(100.0 * float(km2[i] / unit_km2[i]), 2)})
+    return rows
 
 
 def dmz_band(line, width_km: float, side, tolerance_m: float = 0.0, quad_segs: int = DMZ_QUAD_SEGS, buffered=None):
@@ -242,12 +268,10 @@ def _changing_hands(p: Projected, in_russian, in_baseline_russian) -> tuple[Sett
 
 def _build_territory(scenario: Scenario, baseline: str, base: Path | None, digest: str) -> Territory:
     p = projected()
-    if baseline not in p.control:
-        raise ScenarioError(f"baseline: no control line dated {baseline}; available: {', '.join(p.control_dates)}")
     russian = polygonal(shapely.intersection(resolve(scenario.territory, p, base, "territory"), p.ukraine))
     russian = shapely.make_valid(russian) if not russian.is_valid else russian
     ukrainian = polygonal(shapely.difference(p.ukraine, russian))
-    baseline_russian = p.control[baseline]
+    baseline_russian = p.control_area(baseline)
     line = contact_line(russian, p)
     zones = tuple((z, _zone_geometry(z, p, ukrainian, base, f"zones[{i}].area")) for i, z in enumerate(scenario.zones))
     for g in (russian, ukrainian):
@@ -280,6 +304,14 @@ def _build_territory(scenario: Scenario, baseline: str, base: Path | None, diges
     )
 
 
+def _day(text: str, where: str) -> str:
+    """The day a control date stands for (``latest`` and days without their own line resolved)."""
+    try:
+        return projected().timeline.resolve(text)
+    except ValueError as exc:
+        raise ScenarioError(f"{where}: {exc}") from None
+
+
 _CACHE: OrderedDict[str, Territory] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
@@ -304,7 +336,7 @@ def territory(scenario: Scenario, baseline: str | None = None, base_dir: Path | 
 
     ``base_dir`` resolves relative ``geojson_file`` paths.
     """
-    base = baseline or scenario.baseline
+    base = _day(baseline or scenario.baseline, "baseline")
     key = digest(scenario, base, base_dir)
     with _CACHE_LOCK:
         if key in _CACHE:

@@ -35,10 +35,10 @@ def resolve(expr, p: Projected, base_dir: Path | None, where: str):
             raise ScenarioError(f"{where}.admin1: unknown ISO code {unknown[0]!r}; known codes: {', '.join(sorted(known))}")
         return shapely.union_all([known[c] for c in dict.fromkeys(expr.admin1)])
     if isinstance(expr, Control):
-        if expr.control not in p.control:
-            raise ScenarioError(f"{where}.control: no control line dated {expr.control}; "
-                                f"available: {', '.join(p.control_dates)}")
-        return p.control[expr.control]
+        try:
+            return p.control_area(expr.control)
+        except ValueError as exc:
+            raise ScenarioError(f"{where}.control: {exc}") from None
     if isinstance(expr, Bank):
         return p.banks[expr.bank]
     if isinstance(expr, City):

@@ -22,7 +22,7 @@ def builtin_ids() -> list[str]:
 
 
 def _builtin_order(path: Path) -> tuple[int, str]:
-    order = ["status-quo-2025-02", "donbas-withdrawal", "zaporizhzhia-city-held", "four-oblasts-claim",
+    order = ["status-quo-2025-02", "status-quo-latest", "donbas-withdrawal", "zaporizhzhia-city-held", "four-oblasts-claim",
              "claim-with-referendum-zone", "trans-dnieper-dmz", "us-28-point-plan-2025-11",
              "us-ukraine-20-point-2025-12"]
     return (order.index(path.stem) if path.stem in order else len(order), path.stem)

@@ -26,8 +26,8 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Fiel
                       model_validator)
 
 from scenarios.errors import ScenarioError  # noqa: F401  (re-exported)
-from scenarios.values import (DATE, DMZ_MAX_KM, RADIUS_MAX_KM, SLUG, control_date, dmz_width_km,  # noqa: F401
-                              scenario_id)
+from scenarios.values import (DATE, DMZ_MAX_KM, RADIUS_MAX_KM, SLUG, control_date, control_ref,  # noqa: F401
+                              dmz_width_km, scenario_id)
 
 ISO = re.compile(r"^UA-\d\d$")
 MAX_FILE_BYTES = 30 * 1024 * 1024
@@ -67,8 +67,11 @@ class Admin1(_Node):
     admin1: list[Annotated[str, Field(pattern=ISO.pattern)]] = Field(min_length=1)
 
 
+ControlRef = Annotated[str, AfterValidator(control_ref)]
+
+
 class Control(_Node):
-    control: Annotated[str, Field(pattern=DATE.pattern)]
+    control: ControlRef
 
 
 class Bank(_Node):
@@ -177,7 +180,7 @@ class Scenario(_Node):
     title: Text = Field(min_length=1, max_length=200)
     summary: Text = Field(min_length=1, max_length=4000)
     provenance: Provenance
-    baseline: Annotated[str, Field(pattern=DATE.pattern)] = "2025-02-12"
+    baseline: ControlRef = "2025-02-12"
     territory: Expr
     dmz: Dmz = Dmz()
     zones: list[Zone] = Field(default_factory=list, max_length=20)

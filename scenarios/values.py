@@ -93,6 +93,13 @@ def control_date(text: str, name: str = "control date") -> str:
     return value
 
 
+def control_ref(text: str, name: str = "") -> str:
+    """A control date as a scenario names it: ``YYYY-MM-DD`` or ``latest`` (which day it stands for, and
+    whether a line covers it, the engine resolves)."""
+    value = str(text)
+    return value if value == "latest" else control_date(value, name or "control date")
+
+
 def scenario_id(text: str, name: str = "id") -> str:
     """A scenario id: a slug of lowercase letters, digits and single hyphens, at most 64 characters."""
     value = str(text or "")

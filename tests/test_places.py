@@ -76,7 +76,10 @@ def test_cli_place_json():
     info = json.loads(done.stdout)
     assert set(info) >= {"name", "lat", "lon", "admin1_iso", "admin1_name", "bank", "control"}
     assert info["name"] == "Zaporizhzhia" and info["bank"] == "left"
-    assert info["control"] == {"2025-02-12": "ukraine"}
+    assert info["control"]["2025-02-12"] == "ukraine" and set(info["control"].values()) == {"ukraine"}
+    assert info["history"] == [{"side": "ukraine", "from": "2024-07-08", "to": "2026-08-22",
+                                "source": info["history"][0]["source"]}]
+    assert "DeepStateMap" in info["history"][0]["source"]
 
 
 def test_cli_place_coordinates():

@@ -8,7 +8,7 @@ from scenarios.engine import evaluate
 from scenarios.library import builtin_ids, load_builtin
 from scenarios.model import dumps, loads
 
-BUILTINS = ["status-quo-2025-02", "donbas-withdrawal", "zaporizhzhia-city-held", "four-oblasts-claim",
+BUILTINS = ["status-quo-2025-02", "status-quo-latest", "donbas-withdrawal", "zaporizhzhia-city-held", "four-oblasts-claim",
             "claim-with-referendum-zone", "trans-dnieper-dmz", "us-28-point-plan-2025-11",
             "us-ukraine-20-point-2025-12"]
 
@@ -22,7 +22,7 @@ def changing(m, name):
     return next((s for s in m["settlements_changing_hands"] if s["name"] == name), None)
 
 
-def test_library_has_the_eight_builtins():
+def test_library_has_the_builtins_in_order():
     assert builtin_ids() == BUILTINS
 
 

@@ -24,7 +24,8 @@ def test_builtins_of_the_editors_shape_round_trip_through_the_form(sid):
         uploads[f"k{len(uploads)}"] = {"geojson": geojson}
         return f"k{len(uploads) - 1}"
 
-    values = editor.values_from_draft(editor.from_scenario(scenario), ["2025-02-12"], upload_key)
+    values = editor.values_from_draft(editor.from_scenario(scenario), ["2025-02-12", "2025-11-20", "2025-12-24"],
+                                      upload_key)
     again = editor.to_scenario(editor.draft_from_values(values, uploads))
     assert again.id == scenario.id
     # Same geometry whatever the order of the union's parts.

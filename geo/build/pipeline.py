@@ -18,7 +18,7 @@ import shapely
 import shapely.ops
 
 from geo import control
-from geo.build import admin, basemap_data, dnieper, settlements
+from geo.build import admin, basemap_data, dnieper, settlements, timeline
 from geo.build.sources_md import render_sources_md
 from geo.build.sources import Source, SourceError, npm_package, python_package
 from geo.crs import GEOGRAPHIC, area_km2, to_equal_area
@@ -96,10 +96,16 @@ def build_layers(src: dict[str, Source]) -> dict[str, object]:
         [control.build_control(s, places, course, ukraine) for s in specs],
     )
 
+    ledger = timeline.read_ledger(TYPED / "control_ledger.csv")
+    base = control_layer.geometry[control_layer["date"] == timeline.BASE_DATE]
+    if len(base) != 1:
+        raise BuildError(f"data/sources/control: the dated model needs the authored line of {timeline.BASE_DATE}")
+    cells = timeline.build_cells(ledger, base.iloc[0], ukraine)
+
     population = facts[["iso", "pcode", "name", "population_2022"]].sort_values("iso", ignore_index=True)
     return {"admin1": admin1, "country": country, "context": context, "dnieper": dnieper_layer,
-            "banks": banks, "settlements": places, "control": control_layer,
-            "population_2022": population}
+            "banks": banks, "settlements": places, "control": control_layer, "control_cells": cells,
+            "control_ledger": timeline.ledger_table(ledger), "population_2022": population}
 
 
 def check_layers(layers: dict) -> list[str]:
@@ -117,6 +123,9 @@ def check_layers(layers: dict) -> list[str]:
     for date, geom in zip(layers["control"]["date"], layers["control"].geometry):
         if geom.is_empty or not geom.is_valid:
             problems.append(f"control {date}: empty or invalid polygon")
+    cells = layers["control_cells"]
+    if not cells.is_valid.all() or cells.geometry.is_empty.any():
+        problems.append("control_cells: empty or invalid neighbourhoods")
     return problems
 
 
@@ -133,6 +142,11 @@ def _write(layers: dict, folder: Path) -> list[str]:
                 " HDX dataset cod-ps-ukr; CC BY-IGO\n")
         layers["population_2022"].to_csv(f, index=False)
     names.append("population_2022.csv")
+    with open(folder / "control_ledger.csv", "w", encoding="utf-8", newline="") as f:
+        f.write("# DeepStateMap.Live, daily archive of occupied areas (cyterat/deepstate-map-data, GPL-3.0), sampled at "
+                "the settlements of the settlements layer near the front; see SOURCES.md\n")
+        layers["control_ledger"].to_csv(f, index=False)
+    names.append("control_ledger.csv")
     return names
 
 
@@ -152,7 +166,7 @@ def build(out: str | os.PathLike | None = None) -> list[Path]:
     try:
         src = _sources()
         layers = build_layers(src)  # the slow part; nothing is written before it succeeds
-    except (SourceError, control.ControlError, ValueError) as exc:
+    except (SourceError, control.ControlError, timeline.LedgerError, ValueError) as exc:
         raise BuildError(str(exc)) from None
     problems = check_layers(layers)
     if problems:

