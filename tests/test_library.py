@@ -121,7 +121,7 @@ def test_upload_store_keys_dedup_and_limit():
     assert first == "area-1" and store[first].label == "Line [area-1]"
     reordered = json.loads(json.dumps(square(), sort_keys=True))
     assert store.add(reordered, "Same polygon again") == first, "the same polygon was filed twice"
-    keys = [store.add(square(20.0 + 2 * i), f"Area {i}") for i in range(MAX_AREAS)]
+    keys = [store.add(square(50.0 + i), f"Area {i}") for i in range(MAX_AREAS)]
     assert len(store) == MAX_AREAS and first not in store, "the oldest area is dropped beyond the limit"
     assert list(store) == keys
 
