@@ -298,3 +298,46 @@ def test_an_unsaved_draft_survives_a_visit_to_another_view(home):
     at.sidebar.radio(key="w_view").set_value("editor").run()
     assert at.text_input(key="ed_title").value == "My unsaved draft"
     assert not at.exception
+
+
+def dmz_area(scenario, widths=None) -> str:
+    """The "DMZ area" figure of a scenario evaluated by the engine directly (at its own widths by default)."""
+    from borderline.ui import tables
+    from scenarios.engine import evaluate
+
+    return next(t.value for t in tables.tiles(evaluate(scenario, widths).metrics) if t.label == "DMZ area")
+
+
+def test_a_100_km_scenario_is_evaluated_at_100_km_in_the_map_view(home):
+    from scenarios.library import load_builtin
+    from scenarios.model import dumps
+
+    wide = load_builtin("donbas-withdrawal").model_copy(update={"id": "wide"})
+    wide = wide.model_copy(update={"dmz": wide.dmz.model_copy(update={"ukrainian_side_km": 100.0,
+                                                                     "russian_side_km": 100.0})})
+    at = start({"view": "editor"})
+    at.file_uploader(key="lib_upload").set_value(("wide.toml", dumps(wide).encode(), "application/toml")).run()
+    at.sidebar.radio(key="w_view").set_value("map").run()
+    at.sidebar.selectbox(key="w_scenario").set_value("wide").run()
+    assert_healthy(at)
+    assert (at.session_state["ua"], at.session_state["ru"]) == (100.0, 100.0)
+    assert qp(at, "ua") == "100" and qp(at, "ru") == "100"
+    assert summary_cell(at, "DMZ, Ukrainian side (100 km)") != "0.0\u00a0km²"
+    assert metric(at, "DMZ area") == dmz_area(wide) != dmz_area(wide, (50.0, 50.0))
+
+
+def test_the_editor_preview_evaluates_a_100_km_draft_at_100_km(home):
+    from scenarios.library import UserLibrary
+
+    at = start()
+    build_in_editor(at, "Wide DMZ", ["UA-14"])
+    at.number_input(key="ed_ua").set_value(100.0)
+    at.number_input(key="ed_ru").set_value(100.0)
+    at.run()
+    assert_healthy(at)
+    assert not errors(at), errors(at)
+    assert any("DMZ 100 km (Ukrainian side) / 100 km (Russian side)" in plain(c.value) for c in at.caption)
+    at.button(key="ed_save").click().run()
+    saved = UserLibrary(home / "scenarios").load("wide-dmz")
+    assert (saved.dmz.ukrainian_side_km, saved.dmz.russian_side_km) == (100.0, 100.0)
+    assert summary_cell(at, "DMZ, both sides") == dmz_area(saved) != dmz_area(saved, (50.0, 50.0))
