@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -10,6 +11,7 @@ from borderline.ui import catalog, panels, session
 from borderline.ui.page import PageContext
 from borderline.ui.text import md, one_line
 from scenarios.library import AlreadyInLibrary, UserLibrary
+from scenarios.model import Scenario
 
 log = logging.getLogger("borderline.app")
 DONE = {"rename": "Renamed", "duplicate": "Duplicated"}
@@ -38,20 +40,25 @@ def on_library_action(lib: UserLibrary, action: str, scenario_id: str) -> None:
     session.set_values({"lib_confirm": False})
 
 
-def on_toml_upload(lib: UserLibrary) -> None:
-    file = session.get("lib_upload")
-    if file is None:
-        return
+def add_to_library(add: Callable[[], Scenario], refused: str, taken_hint: str, done: Callable[[Scenario], str]):
+    """Run a save into the library and leave one line for the next run: ``done(scenario)``, or why not."""
     try:
-        scenario = lib.add_toml(file.name, file.getvalue(), replace=bool(session.get("lib_upload_replace")))
+        scenario = add()
     except AlreadyInLibrary as exc:
-        session.flash("error", f"Upload refused: {one_line(exc)}; tick 'Replace' to replace it")
+        session.flash("error", f"{refused}: {one_line(exc)}; {taken_hint}")
         return
     except (ValueError, OSError) as exc:
-        log.info("TOML upload refused: %s", exc)
-        session.flash("error", f"Upload refused: {one_line(exc)}")
+        log.info("%s: %s", refused, exc)
+        session.flash("error", f"{refused}: {one_line(exc)}")
         return
-    session.flash("success", f"Added {scenario.id} to your library.")
+    session.flash("success", done(scenario))
+
+
+def on_toml_upload(lib: UserLibrary) -> None:
+    file = session.get("lib_upload")
+    if file is not None:
+        add_to_library(lambda: lib.add_toml(file.name, file.getvalue(), bool(session.get("lib_upload_replace"))),
+                       "Upload refused", "tick 'Replace' to replace it", lambda s: f"Added {s.id} to your library.")
 
 
 def library_tab(ctx: PageContext) -> None:

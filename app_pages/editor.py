@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import streamlit as st
 
 from app_pages import _library
@@ -12,11 +10,7 @@ from borderline import webmap
 from borderline.ui import catalog, editor, panels, session
 from borderline.ui import state as url
 from borderline.ui.page import PageContext, evaluation, guard, scenario_layers, show_error, show_legend, show_map
-from borderline.ui.text import one_line
-from scenarios.library import AlreadyInLibrary
 from scenarios.values import DMZ_MAX_KM
-
-log = logging.getLogger("borderline.app")
 
 VIEW = "editor"
 TITLE = "Scenario editor and library"
@@ -35,17 +29,13 @@ def render(ctx: PageContext) -> None:
 
 
 def on_save(lib) -> None:
-    try:
+    def save():
         scenario = editor.to_scenario(session.draft())
         lib.add(scenario, replace=bool(session.get("ed_overwrite")))
-    except AlreadyInLibrary as exc:
-        session.flash("error", f"Not saved: {one_line(exc)}; tick 'Replace' or change the id")
-        return
-    except (ValueError, OSError) as exc:
-        log.info("save failed: %s", exc)
-        session.flash("error", f"Not saved: {one_line(exc)}")
-        return
-    session.flash("success", f"Saved {scenario.id} to your library ({lib.folder}). It is now in the scenario list.")
+        return scenario
+
+    _library.add_to_library(save, "Not saved", "tick 'Replace' or change the id",
+                            lambda s: f"Saved {s.id} to your library ({lib.folder}). It is now in the scenario list.")
 
 
 def _editable(entry: catalog.Entry) -> bool:
