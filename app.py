@@ -7,7 +7,8 @@ sets up the page and routes to a view: each view is a module of app_pages/
 geo/ and borderline/.
 
 A page module has ``VIEW`` (its URL path and ``?view=`` value), ``TITLE``,
-``ORDER`` (its place in the sidebar) and ``render(ctx: page.PageContext)``.
+``ORDER`` (its place in the sidebar), ``SCENARIOS`` (how many scenarios it shows
+from the sidebar: 0, 1 or 2) and ``render(ctx: page.PageContext)``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def page_modules() -> list:
 
 def show(module, views: dict[str, str], entries, problems, lib, dates, oblasts) -> None:
     """Run one view: the shared sidebar and messages, then the page module."""
-    opts = sidebar.draw(views, entries, dates)
+    opts = sidebar.draw(views, module.SCENARIOS, entries, dates)
     session.sync_to_url()
     page.show_messages(session.take_flashes())
     for problem in problems:

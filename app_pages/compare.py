@@ -14,6 +14,7 @@ from borderline.ui.text import esc, md
 VIEW = "compare"
 TITLE = "Compare two scenarios"
 ORDER = 20
+SCENARIOS = 2  # scenarios picked in the sidebar
 
 
 def render(ctx: PageContext) -> None:

@@ -15,6 +15,7 @@ from scenarios.values import DMZ_MAX_KM
 VIEW = "editor"
 TITLE = "Scenario editor and library"
 ORDER = 30
+SCENARIOS = 0  # scenarios picked in the sidebar
 
 
 def render(ctx: PageContext) -> None:

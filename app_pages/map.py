@@ -13,6 +13,7 @@ from borderline.ui.text import md
 VIEW = "map"
 TITLE = "Map"
 ORDER = 10
+SCENARIOS = 1  # scenarios picked in the sidebar
 
 PAGES = {"a4": "A4 landscape", "slide": "Slide, 16:9"}
 EXTENTS = {"ukraine": "All of Ukraine", "east-south": "East and south"}

@@ -14,6 +14,7 @@ from borderline.ui.text import km2, md
 VIEW = "import"
 TITLE = "Import an area"
 ORDER = 40
+SCENARIOS = 0  # scenarios picked in the sidebar
 
 
 def on_geo_upload() -> None:

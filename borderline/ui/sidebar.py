@@ -11,7 +11,6 @@ from borderline.ui import session
 from borderline.ui import state as url
 
 LAYOUT_LABELS = {"side": "Side by side, maps in sync", "overlay": "One map, both outlines"}
-SCENARIO_VIEWS = ("map", "compare")  # the views that show a scenario picked in the sidebar
 MAP_HEIGHT = 560
 STEP_KM = 0.5
 
@@ -21,21 +20,24 @@ def _on_scenario(by_id: Mapping, dates: list[str]) -> None:
     session.pick_scenario(picked, by_id[picked], dates)
 
 
-def draw(view_labels: Mapping[str, str], entries, dates: list[str]) -> webmap.MapOptions:
-    """Draw the sidebar; return the map options its layer switches set."""
+def draw(view_labels: Mapping[str, str], scenarios: int, entries, dates: list[str]) -> webmap.MapOptions:
+    """Draw the sidebar; return the map options its layer switches set.
+
+    ``scenarios`` is how many scenarios the view shows from the sidebar: 0 (no pickers, widths or
+    baseline), 1 (a scenario) or 2 (scenarios A and B and the comparison's layout).
+    """
     by_id = {e.id: e for e in entries}
     ids = list(by_id)
     sb = st.sidebar
     sb.markdown("## borderline")
     sb.caption("Territorial scenarios for a Russia–Ukraine settlement. Embedded data; works offline.")
     sb.radio("View", list(view_labels), format_func=view_labels.get, **session.bound("view"))
-    view = session.get("view")
-    if view in SCENARIO_VIEWS:
-        label = "Scenario A" if view == "compare" else "Scenario"
+    if scenarios:
+        label = "Scenario A" if scenarios == 2 else "Scenario"
         session.init_widget("scenario")
         sb.selectbox(label, ids, format_func=lambda i: by_id[i].label, key="w_scenario",
                      on_change=_on_scenario, args=(by_id, dates))
-        if view == "compare":
+        if scenarios == 2:
             sb.selectbox("Scenario B", ids, format_func=lambda i: by_id[i].label, **session.bound("other"))
             sb.radio("Layout", list(LAYOUT_LABELS), format_func=LAYOUT_LABELS.get, **session.bound("layout"))
         dmz_controls(sb)
