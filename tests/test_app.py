@@ -341,3 +341,24 @@ def test_the_editor_preview_evaluates_a_100_km_draft_at_100_km(home):
     saved = UserLibrary(home / "scenarios").load("wide-dmz")
     assert (saved.dmz.ukrainian_side_km, saved.dmz.russian_side_km) == (100.0, 100.0)
     assert summary_cell(at, "DMZ, both sides") == dmz_area(saved) != dmz_area(saved, (50.0, 50.0))
+
+
+def test_a_width_past_the_sliders_is_said_and_still_used(home, monkeypatch):
+    """Were the sliders shorter than the model's range, a wider scenario keeps its true width, and says so."""
+    from borderline.ui import state
+    from scenarios.library import load_builtin
+    from scenarios.model import dumps
+
+    monkeypatch.setattr(state, "SLIDER_MAX_KM", 50.0)
+    wide = load_builtin("donbas-withdrawal").model_copy(update={"id": "wide"})
+    wide = wide.model_copy(update={"dmz": wide.dmz.model_copy(update={"ukrainian_side_km": 100.0,
+                                                                     "russian_side_km": 80.0})})
+    at = start({"view": "editor"})
+    at.file_uploader(key="lib_upload").set_value(("wide.toml", dumps(wide).encode(), "application/toml")).run()
+    at.sidebar.radio(key="w_view").set_value("map").run()
+    at.sidebar.selectbox(key="w_scenario").set_value("wide").run()
+    assert_healthy(at)
+    assert (at.session_state["ua"], at.session_state["ru"]) == (100.0, 80.0)
+    assert any("wider than the sliders' 50 km" in plain(i.value) for i in at.info)
+    assert summary_cell(at, "DMZ, Ukrainian side (100 km)") != "0.0\u00a0km²"
+    assert metric(at, "DMZ area") == dmz_area(wide) != dmz_area(wide, (50.0, 50.0))
