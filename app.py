@@ -71,6 +71,8 @@ def main() -> None:
     pages = {view: st.Page(functools.partial(show, m, views, entries, problems, lib, dates, oblasts),
                            title=m.TITLE, url_path=view, default=view == DEFAULT_VIEW)
              for view, m in modules.items()}
+    # Hidden: the sidebar's View radio is the menu (it keeps the view across pages and in ?view=); the pages give
+    # each view its module and its URL path, and st.switch_page moves to the one the session asks for.
     current = st.navigation(list(pages.values()), position="hidden")
     page_view = next(view for view, p in pages.items() if p is current)
     session.init_from_url(by_id, dates, modules, page_view)

@@ -308,18 +308,24 @@ def dmz_area(scenario, widths=None) -> str:
     return next(t.value for t in tables.tiles(evaluate(scenario, widths).metrics) if t.label == "DMZ area")
 
 
-def test_a_100_km_scenario_is_evaluated_at_100_km_in_the_map_view(home):
+def wide_scenario_on_the_map(ua_km: float, ru_km: float):
+    """A scenario of these DMZ widths uploaded to the library and picked in the map view; (page, scenario)."""
     from scenarios.library import load_builtin
     from scenarios.model import dumps
 
     wide = load_builtin("donbas-withdrawal").model_copy(update={"id": "wide"})
-    wide = wide.model_copy(update={"dmz": wide.dmz.model_copy(update={"ukrainian_side_km": 100.0,
-                                                                     "russian_side_km": 100.0})})
+    wide = wide.model_copy(update={"dmz": wide.dmz.model_copy(update={"ukrainian_side_km": ua_km,
+                                                                     "russian_side_km": ru_km})})
     at = start({"view": "editor"})
     at.file_uploader(key="lib_upload").set_value(("wide.toml", dumps(wide).encode(), "application/toml")).run()
     at.sidebar.radio(key="w_view").set_value("map").run()
     at.sidebar.selectbox(key="w_scenario").set_value("wide").run()
     assert_healthy(at)
+    return at, wide
+
+
+def test_a_100_km_scenario_is_evaluated_at_100_km_in_the_map_view(home):
+    at, wide = wide_scenario_on_the_map(100.0, 100.0)
     assert (at.session_state["ua"], at.session_state["ru"]) == (100.0, 100.0)
     assert qp(at, "ua") == "100" and qp(at, "ru") == "100"
     assert summary_cell(at, "DMZ, Ukrainian side (100 km)") != "0.0\u00a0km²"
@@ -346,18 +352,9 @@ def test_the_editor_preview_evaluates_a_100_km_draft_at_100_km(home):
 def test_a_width_past_the_sliders_is_said_and_still_used(home, monkeypatch):
     """Were the sliders shorter than the model's range, a wider scenario keeps its true width, and says so."""
     from borderline.ui import state
-    from scenarios.library import load_builtin
-    from scenarios.model import dumps
 
     monkeypatch.setattr(state, "SLIDER_MAX_KM", 50.0)
-    wide = load_builtin("donbas-withdrawal").model_copy(update={"id": "wide"})
-    wide = wide.model_copy(update={"dmz": wide.dmz.model_copy(update={"ukrainian_side_km": 100.0,
-                                                                     "russian_side_km": 80.0})})
-    at = start({"view": "editor"})
-    at.file_uploader(key="lib_upload").set_value(("wide.toml", dumps(wide).encode(), "application/toml")).run()
-    at.sidebar.radio(key="w_view").set_value("map").run()
-    at.sidebar.selectbox(key="w_scenario").set_value("wide").run()
-    assert_healthy(at)
+    at, wide = wide_scenario_on_the_map(100.0, 80.0)
     assert (at.session_state["ua"], at.session_state["ru"]) == (100.0, 80.0)
     assert any("wider than the sliders' 50 km" in plain(i.value) for i in at.info)
     assert summary_cell(at, "DMZ, Ukrainian side (100 km)") != "0.0\u00a0km²"
