@@ -359,3 +359,12 @@ def test_a_width_past_the_sliders_is_said_and_still_used(home, monkeypatch):
     assert any("wider than the sliders' 50 km" in plain(i.value) for i in at.info)
     assert summary_cell(at, "DMZ, Ukrainian side (100 km)") != "0.0\u00a0km²"
     assert metric(at, "DMZ area") == dmz_area(wide) != dmz_area(wide, (50.0, 50.0))
+
+
+def test_show_on_the_map_from_the_library_switches_to_the_map_page(home):
+    at, _ = wide_scenario_on_the_map(5.0, 5.0)
+    at.sidebar.radio(key="w_view").set_value("editor").run()
+    at.button(key="lib_show").click().run()
+    assert_healthy(at)
+    assert at.session_state["view"] == "map" and qp(at, "view") == "map" and qp(at, "s") == "wide"
+    assert at.markdown[0].value.startswith("### ") and metric(at, "Russian-administered")
