@@ -368,3 +368,21 @@ def test_show_on_the_map_from_the_library_switches_to_the_map_page(home):
     assert_healthy(at)
     assert at.session_state["view"] == "map" and qp(at, "view") == "map" and qp(at, "s") == "wide"
     assert at.markdown[0].value.startswith("### ") and metric(at, "Russian-administered")
+
+
+def test_the_library_is_read_again_only_when_its_files_change(home, monkeypatch):
+    from borderline.ui import catalog
+    from scenarios.library import UserLibrary, load_builtin
+
+    reads = []
+    real = catalog.all_entries
+    monkeypatch.setattr(catalog, "all_entries", lambda lib: reads.append(lib.folder) or real(lib))
+    at = start()
+    at.run()
+    at.sidebar.slider(key="w_both").set_value(5.0).run()
+    assert reads == [home / "scenarios"], "the library was read again with no change to its files"
+    UserLibrary(home / "scenarios").add(load_builtin("donbas-withdrawal").model_copy(update={"id": "mine"}))
+    at.run()
+    assert len(reads) == 2
+    assert "mine" in at.sidebar.selectbox(key="w_scenario").options or any(
+        "mine" in o for o in at.sidebar.selectbox(key="w_scenario").options)
