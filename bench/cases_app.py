@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,7 +31,7 @@ class _Session:
     def __init__(self):
         from playwright.sync_api import sync_playwright
 
-        from borderline.ui import harness
+        harness = _browser_harness()
 
         self.harness = harness
         self.server = harness.AppServer(Path(tempfile.mkdtemp(prefix="borderline-bench-app-"))).__enter__()
@@ -55,6 +56,16 @@ class _Session:
 
 
 _SESSION: _Session | None = None
+TESTS = Path(__file__).resolve().parents[1] / "tests"
+
+
+def _browser_harness():
+    """The browser test driver, tests/browser_harness.py (a test tool, not part of the package)."""
+    if str(TESTS) not in sys.path:
+        sys.path.insert(0, str(TESTS))
+    import browser_harness
+
+    return browser_harness
 
 
 def _session() -> _Session:
@@ -134,9 +145,7 @@ def _browser_available() -> bool:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return False
-    from borderline.ui.harness import chromium_path
-
-    return chromium_path() is not None
+    return _browser_harness().chromium_path() is not None
 
 
 CASES = [

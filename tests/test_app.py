@@ -298,3 +298,91 @@ def test_an_unsaved_draft_survives_a_visit_to_another_view(home):
     at.sidebar.radio(key="w_view").set_value("editor").run()
     assert at.text_input(key="ed_title").value == "My unsaved draft"
     assert not at.exception
+
+
+def dmz_area(scenario, widths=None) -> str:
+    """The "DMZ area" figure of a scenario evaluated by the engine directly (at its own widths by default)."""
+    from borderline.ui import tables
+    from scenarios.engine import evaluate
+
+    return next(t.value for t in tables.tiles(evaluate(scenario, widths).metrics) if t.label == "DMZ area")
+
+
+def wide_scenario_on_the_map(ua_km: float, ru_km: float):
+    """A scenario of these DMZ widths uploaded to the library and picked in the map view; (page, scenario)."""
+    from scenarios.library import load_builtin
+    from scenarios.model import dumps
+
+    wide = load_builtin("donbas-withdrawal").model_copy(update={"id": "wide"})
+    wide = wide.model_copy(update={"dmz": wide.dmz.model_copy(update={"ukrainian_side_km": ua_km,
+                                                                     "russian_side_km": ru_km})})
+    at = start({"view": "editor"})
+    at.file_uploader(key="lib_upload").set_value(("wide.toml", dumps(wide).encode(), "application/toml")).run()
+    at.sidebar.radio(key="w_view").set_value("map").run()
+    at.sidebar.selectbox(key="w_scenario").set_value("wide").run()
+    assert_healthy(at)
+    return at, wide
+
+
+def test_a_100_km_scenario_is_evaluated_at_100_km_in_the_map_view(home):
+    at, wide = wide_scenario_on_the_map(100.0, 100.0)
+    assert (at.session_state["ua"], at.session_state["ru"]) == (100.0, 100.0)
+    assert qp(at, "ua") == "100" and qp(at, "ru") == "100"
+    assert summary_cell(at, "DMZ, Ukrainian side (100 km)") != "0.0\u00a0km²"
+    assert metric(at, "DMZ area") == dmz_area(wide) != dmz_area(wide, (50.0, 50.0))
+
+
+def test_the_editor_preview_evaluates_a_100_km_draft_at_100_km(home):
+    from scenarios.library import UserLibrary
+
+    at = start()
+    build_in_editor(at, "Wide DMZ", ["UA-14"])
+    at.number_input(key="ed_ua").set_value(100.0)
+    at.number_input(key="ed_ru").set_value(100.0)
+    at.run()
+    assert_healthy(at)
+    assert not errors(at), errors(at)
+    assert any("DMZ 100 km (Ukrainian side) / 100 km (Russian side)" in plain(c.value) for c in at.caption)
+    at.button(key="ed_save").click().run()
+    saved = UserLibrary(home / "scenarios").load("wide-dmz")
+    assert (saved.dmz.ukrainian_side_km, saved.dmz.russian_side_km) == (100.0, 100.0)
+    assert summary_cell(at, "DMZ, both sides") == dmz_area(saved) != dmz_area(saved, (50.0, 50.0))
+
+
+def test_a_width_past_the_sliders_is_said_and_still_used(home, monkeypatch):
+    """Were the sliders shorter than the model's range, a wider scenario keeps its true width, and says so."""
+    from borderline.ui import state
+
+    monkeypatch.setattr(state, "SLIDER_MAX_KM", 50.0)
+    at, wide = wide_scenario_on_the_map(100.0, 80.0)
+    assert (at.session_state["ua"], at.session_state["ru"]) == (100.0, 80.0)
+    assert any("wider than the sliders' 50 km" in plain(i.value) for i in at.info)
+    assert summary_cell(at, "DMZ, Ukrainian side (100 km)") != "0.0\u00a0km²"
+    assert metric(at, "DMZ area") == dmz_area(wide) != dmz_area(wide, (50.0, 50.0))
+
+
+def test_show_on_the_map_from_the_library_switches_to_the_map_page(home):
+    at, _ = wide_scenario_on_the_map(5.0, 5.0)
+    at.sidebar.radio(key="w_view").set_value("editor").run()
+    at.button(key="lib_show").click().run()
+    assert_healthy(at)
+    assert at.session_state["view"] == "map" and qp(at, "view") == "map" and qp(at, "s") == "wide"
+    assert at.markdown[0].value.startswith("### ") and metric(at, "Russian-administered")
+
+
+def test_the_library_is_read_again_only_when_its_files_change(home, monkeypatch):
+    from borderline.ui import catalog
+    from scenarios.library import UserLibrary, load_builtin
+
+    reads = []
+    real = catalog.all_entries
+    monkeypatch.setattr(catalog, "all_entries", lambda lib: reads.append(lib.folder) or real(lib))
+    at = start()
+    at.run()
+    at.sidebar.slider(key="w_both").set_value(5.0).run()
+    assert reads == [home / "scenarios"], "the library was read again with no change to its files"
+    UserLibrary(home / "scenarios").add(load_builtin("donbas-withdrawal").model_copy(update={"id": "mine"}))
+    at.run()
+    assert len(reads) == 2
+    assert "mine" in at.sidebar.selectbox(key="w_scenario").options or any(
+        "mine" in o for o in at.sidebar.selectbox(key="w_scenario").options)

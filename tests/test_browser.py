@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from borderline.ui import harness
+import browser_harness as harness
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

@@ -75,7 +75,7 @@ def upload_area(s: Session):
     data = json.dumps(build.collection(build.feature(build.polygon(s.ring), name=s.secret))).encode()
     s.step(lambda at: at.file_uploader(key="geo_upload").set_value((f"{s.secret}.geojson", data,
                                                                      "application/geo+json")))
-    labels = [u["label"] for u in s.at.session_state["uploads"].values()]
+    labels = [u.label for u in s.at.session_state["uploads"].values()]
     assert len(labels) == 1 and s.secret in labels[0], (s.i, labels)
 
 
@@ -171,7 +171,7 @@ def test_ten_sessions_keep_their_own_uploads_and_edits_and_every_save_reaches_th
 
     for s in sessions:
         state = s.at.session_state
-        labels = [u["label"] for u in state["uploads"].values()]
+        labels = [u.label for u in state["uploads"].values()]
         assert len(labels) == 1 and s.secret in labels[0], (s.i, labels)
         seen = visible_text(s.at)
         others = [o.secret for o in sessions if o is not s and o.secret in seen]

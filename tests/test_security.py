@@ -24,8 +24,8 @@ import pytest
 from corpus import build
 
 REPO = Path(__file__).resolve().parents[1]
-PRODUCT = [REPO / "app.py", *sorted((REPO / "geo").rglob("*.py")), *sorted((REPO / "scenarios").rglob("*.py")),
-           *sorted((REPO / "borderline").rglob("*.py"))]
+PRODUCT = [REPO / "app.py", *sorted((REPO / "app_pages").rglob("*.py")), *sorted((REPO / "geo").rglob("*.py")),
+           *sorted((REPO / "scenarios").rglob("*.py")), *sorted((REPO / "borderline").rglob("*.py"))]
 BUILD = REPO / "geo" / "build"
 
 SCRIPT = '<script>alert("x1")</script>'

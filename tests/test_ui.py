@@ -21,7 +21,7 @@ def test_builtins_of_the_editors_shape_round_trip_through_the_form(sid):
     uploads: dict = {}
 
     def upload_key(geojson):
-        uploads[f"k{len(uploads)}"] = {"geojson": geojson}
+        uploads[f"k{len(uploads)}"] = geojson
         return f"k{len(uploads) - 1}"
 
     values = editor.values_from_draft(editor.from_scenario(scenario), ["2025-02-12", "2025-11-20", "2025-12-24"],

@@ -1,5 +1,6 @@
-"""Helpers of the Streamlit app (app.py): state and URL, the editor form, the map view.
+"""Helpers of the Streamlit app (app.py and app_pages/): state and URL, the editor form, the catalog, page parts.
 
-Only ``borderline.ui.page`` and ``borderline.ui.mapview`` import Streamlit; the
-rest is plain Python so it can be tested without a page.
+``page``, ``panels``, ``session`` and ``sidebar`` use Streamlit (session state only
+through ``session``); ``catalog``, ``editor``, ``state``, ``tables`` and ``text``
+are plain Python, so they can be tested without a page.
 """

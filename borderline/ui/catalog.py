@@ -1,11 +1,20 @@
-"""The scenarios the app offers: the built-ins, then the user's own library (no Streamlit here)."""
+"""The scenarios the app offers: the built-ins, then the user's own library (no Streamlit here).
+
+Reading the library parses every file, so the app caches ``all_entries`` on
+``signature(folder)``: the name, modification time and size of each file. A
+save, rename, duplicate or delete (here or by another session or program)
+changes the signature, and only then is the folder read again.
+"""
 
 from __future__ import annotations
 
 import functools
 import logging
+import os
+from pathlib import Path
 from dataclasses import dataclass
 
+from geo.errors import one_line
 from scenarios.library import UserLibrary, builtin_ids, load_builtin
 from scenarios.model import Scenario, ScenarioError, dumps, loads
 
@@ -52,28 +61,27 @@ def user_entries(library: UserLibrary) -> tuple[list[Entry], list[str]]:
             s = library.load(sid)
         except (ScenarioError, OSError) as exc:
             log.warning("unreadable scenario %s in %s: %s", sid, library.folder, exc)
-            problems.append(str(exc).splitlines()[0])
+            problems.append(one_line(exc))
             continue
         entries.append(Entry(s.id, s.title, False, dumps(s)))
     return entries, problems
+
+
+def signature(folder: str | Path) -> tuple[tuple[str, int, int], ...]:
+    """(name, mtime in ns, size) of each scenario file in a library folder, sorted; empty if there is none."""
+    try:
+        with os.scandir(folder) as it:
+            found = []
+            for item in it:
+                if item.name.endswith(".toml") and item.is_file():
+                    stat = item.stat()
+                    found.append((item.name, stat.st_mtime_ns, stat.st_size))
+    except OSError:  # no folder yet, or not readable: reading it reports the problem
+        return ()
+    return tuple(sorted(found))
 
 
 def all_entries(library: UserLibrary) -> tuple[list[Entry], list[str]]:
     """Built-ins then the user's scenarios, with the problems of unreadable user files."""
     users, problems = user_entries(library)
     return [*builtin_entries(), *users], problems
-
-
-def file_references(node) -> list[str]:
-    """Every ``geojson_file`` path in a scenario (as a dict from model_dump, or any nested value)."""
-    found: list[str] = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "geojson_file" and isinstance(value, str):
-                found.append(value)
-            else:
-                found += file_references(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += file_references(value)
-    return found

@@ -202,7 +202,7 @@ def from_scenario(s: Scenario) -> Draft:
 
 # ---------------------------------------------------------------------------------------------------------
 # The form's widget values (keys ``ed_*``) to and from a draft. ``values`` is any mapping, such as
-# st.session_state; ``uploads`` maps an uploaded area's key to {"geojson": ..., ...}.
+# st.session_state; ``uploads`` maps an uploaded area's key to its GeoJSON geometry.
 
 TERRITORY = "ed_t_"
 
@@ -220,7 +220,7 @@ def _area_from_values(values, prefix: str, uploads: dict) -> AreaDraft:
         bank_oblasts=list(values.get(f"{prefix}bank_oblasts") or []),
         bank=values.get(f"{prefix}bank") or "left",
         bank_whole=bool(values.get(f"{prefix}bank_whole")),
-        uploads=[uploads[k]["geojson"] for k in values.get(f"{prefix}uploads") or [] if k in uploads],
+        uploads=[uploads[k] for k in values.get(f"{prefix}uploads") or [] if k in uploads],
         cities=[(values.get(f"{prefix}city{i}") or "", float(values.get(f"{prefix}radius{i}") or 15.0))
                 for i in range(n)],
         minus_control=values.get(f"{prefix}minus_date") if values.get(f"{prefix}minus") else None,

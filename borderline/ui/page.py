@@ -1,9 +1,10 @@
-"""Streamlit helpers of app.py: guarded sections, cached evaluations, the map component, the legend.
+"""Streamlit helpers of the app's pages: guarded sections, cached evaluations and catalog, the map, the legend.
 
 Heavy work is cached on what it depends on: an evaluation on the scenario's
 canonical TOML text, the DMZ widths and the baseline date
 (``st.cache_resource``: the result holds shapely geometry and is read-only);
-the display layers, which are plain JSON, with ``st.cache_data``.
+the display layers, which are plain JSON, with ``st.cache_data``; the catalog
+of scenarios on the library files' names, modification times and sizes.
 """
 
 from __future__ import annotations
@@ -11,25 +12,59 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from dataclasses import dataclass, field
 
 import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 from borderline import webmap
+from borderline.ui import catalog
 from borderline.ui.text import md, one_line
-from geo.data import DataError
-from scenarios.model import ScenarioError, loads
+from geo.errors import UserError
+from scenarios.library import UserLibrary
+from scenarios.model import loads
 
 log = logging.getLogger("borderline.app")
 
+@dataclass(frozen=True)
+class PageContext:
+    """What app.py hands every page on a run: the catalog, the library, the embedded data, the map set-up."""
+
+    entries: list[catalog.Entry]
+    library: UserLibrary
+    dates: list[str]
+    oblasts: dict[str, str]  # ISO code → name
+    opts: webmap.MapOptions
+    assets: webmap.Assets
+    by_id: dict[str, catalog.Entry] = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "by_id", {e.id: e for e in self.entries})
+
+    def base_dir(self, entry: catalog.Entry) -> str | None:
+        """The folder a user scenario's relative paths are read from (None for a built-in)."""
+        return None if entry.builtin else str(self.library.folder)
+
+
 # Errors whose message is meant for the user (one line, no internals).
-USER_ERRORS = (ScenarioError, DataError, ValueError)
+USER_ERRORS = (UserError, ValueError)
 
 
 def show_error(message: object, prefix: str = "") -> None:
     """An error box with the first line of a message, escaped so it shows literally."""
     st.error(f"{md(prefix)}{md(one_line(message))}", icon="⚠️")
+
+
+def show_messages(messages) -> None:
+    """Messages left by callbacks: ``(kind, text)`` with kind ``error``, ``info`` or ``success``."""
+    for kind, message in messages:
+        if kind == "error":
+            show_error(message)
+        elif kind == "info":
+            st.info(md(message))
+        else:
+            st.success(md(message))
 
 
 @contextlib.contextmanager
@@ -77,6 +112,41 @@ def outline_layers(toml: str, ua_km: float, ru_km: float, baseline: str, which: 
                    base_dir: str | None = None) -> dict:
     """Outline layers of a scenario for the one-map comparison."""
     return webmap.outline_layers(evaluation(toml, ua_km, ru_km, baseline, base_dir), which)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _catalog(folder: str, signature: tuple) -> tuple[list[catalog.Entry], list[str]]:
+    """The catalog of a library folder in the state ``signature`` describes (the cache key)."""
+    return catalog.all_entries(UserLibrary(folder))
+
+
+def scenario_catalog(library: UserLibrary) -> tuple[list[catalog.Entry], list[str]]:
+    """Built-ins then the user's scenarios, and one line per unreadable file; read again only on a change."""
+    return _catalog(str(library.folder), catalog.signature(library.folder))
+
+
+def open_library() -> tuple[UserLibrary, str | None]:
+    """The user's scenario library (its folder created if absent), and a problem to show if it cannot be."""
+    lib = UserLibrary()
+    try:
+        lib.ensure_folder()
+    except OSError as exc:
+        log.warning("cannot create the library folder %s: %s", lib.folder, exc)
+        return lib, f"cannot create your library folder {lib.folder} ({exc.strerror}); set BORDERLINE_HOME"
+    return lib, None
+
+
+def embedded_data() -> tuple[list[str], dict[str, str]]:
+    """The baseline dates and the oblasts (ISO code → name) of the embedded data; stops the page if missing."""
+    try:
+        from geo.projected import projected
+
+        p = projected()
+        return p.control_dates, dict(zip(p.admin1["iso"], p.admin1["name"]))
+    except Exception as exc:
+        log.exception("the embedded data cannot be loaded")
+        show_error(exc, "The embedded data cannot be loaded: ")
+        st.stop()
 
 
 _WARM = threading.Lock()

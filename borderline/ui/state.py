@@ -57,15 +57,17 @@ def _width(text: str | None, name: str, notes: list[str]) -> float | None:
     return value
 
 
-def from_query(params: Mapping, known_ids: list[str], dates: list[str]) -> tuple[ViewState, list[str]]:
+def from_query(params: Mapping, known_ids: list[str], dates: list[str],
+               views: tuple[str, ...] = VIEWS) -> tuple[ViewState, list[str]]:
     """The state a URL asks for, and a note for each part of it that had to be ignored.
 
     Parameters: ``params`` the query parameters; ``known_ids`` the scenario ids
-    on offer; ``dates`` the baseline control dates on offer.
+    on offer; ``dates`` the baseline control dates on offer; ``views`` the views
+    the app has (its pages).
     """
     state, notes = ViewState(), []
     view = _first(params.get("view"))
-    if view in VIEWS:
+    if view in views:
         state.view = view
     elif view is not None:
         notes.append("the view in the link is unknown; showing the map")
@@ -106,6 +108,14 @@ def to_query(state: ViewState) -> dict[str, str]:
     return out
 
 
-def clamp_width(km: float) -> float:
-    """A scenario's DMZ width as the slider can show it (0–50 km)."""
-    return float(min(max(km, 0.0), SLIDER_MAX_KM))
+def slider_max_km(*widths_km: float) -> float:
+    """The top of the DMZ sliders: the model's maximum, or a wider width a scenario has (never clamped)."""
+    return max(SLIDER_MAX_KM, *widths_km)
+
+
+def beyond_slider_note(ua_km: float, ru_km: float) -> str | None:
+    """A sentence for the page when a width is past the sliders' usual range (the true width is used)."""
+    if max(ua_km, ru_km) <= SLIDER_MAX_KM:
+        return None
+    return (f"This DMZ is wider than the sliders' {SLIDER_MAX_KM:g} km; the numbers are for its true widths, "
+            f"{ua_km:g} km (Ukrainian side) and {ru_km:g} km (Russian side).")

@@ -1,6 +1,6 @@
 """Driving the app in a real browser: a live server and headless Chromium with the network cut off.
 
-Used by tests/test_browser.py and bench/cases_app.py. The server is
+Used by tests/test_browser.py and bench/cases_app.py (a test driver: it is not part of the package). The server is
 `streamlit run app.py` on a free local port with its own library folder; the
 browser is Debian's Chromium driven by Playwright, with every request to a
 host other than this machine aborted and recorded, so a test can assert that
@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]

@@ -1,0 +1,95 @@
+"""Parts of pages shown by more than one view: the headline figures, the numbers panel, tables, downloads.
+
+The metrics are read only through ``borderline.ui.tables``, except the method
+notes (``method_notes``), the one place that reads ``Evaluation.metrics`` here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from borderline.ui import tables
+from borderline.ui.text import md, people
+
+log = logging.getLogger("borderline.app")
+
+COMPACT_ROWS = [0, 2, 3, 6]  # of the summary table: Russian-administered, ceded, returned, DMZ on both sides
+
+
+def method_notes(m) -> dict[str, str]:
+    """How the numbers were made: ``area``, ``population``, ``contact_line`` and ``dmz``."""
+    return {key: getattr(m.method, key) for key in ("area", "population", "contact_line", "dmz")}
+
+
+def headline(m, compact: bool = False) -> None:
+    """The headline figures in one row (the first two only in a narrow column)."""
+    items = tables.tiles(m)[:2] if compact else tables.tiles(m)
+    for col, t in zip(st.columns(len(items)), items):
+        col.metric(t.label, t.value)
+
+
+def metrics_panel(m, compact: bool = False) -> None:
+    """The area and population of every part, and the population note."""
+    table = tables.summary_table(m)
+    if compact:
+        table = table.iloc[COMPACT_ROWS]
+    st.table(table.set_index(table.columns[0]))
+    st.caption(f"\\* {md(method_notes(m)['population'])}. Areas in km², equal-area projection (EPSG:3035).")
+
+
+def static_table(frame) -> None:
+    """A small static table (lighter for the browser than an interactive grid), numbers with separators."""
+    shown = frame.copy()
+    for col in shown.columns:
+        if col.endswith("*"):  # estimates: rounded like every other population figure on the page
+            shown[col] = shown[col].map(people)
+        elif shown[col].dtype.kind == "i":
+            shown[col] = shown[col].map("{:,}".format)
+        elif shown[col].dtype.kind == "f":
+            shown[col] = shown[col].map("{:,.1f}".format)
+    st.table(shown.set_index(shown.columns[0]))
+
+
+def table_or(frame, empty_message: str, caption: str | None = None) -> None:
+    """A table, or a sentence saying there is nothing to list."""
+    if frame.empty:
+        st.write(empty_message)
+        return
+    static_table(frame)
+    if caption:
+        st.caption(caption)
+
+
+def about(ev) -> None:
+    """Summary, provenance and method of an evaluated scenario (user text is escaped)."""
+    s, method = ev.scenario, method_notes(ev.metrics)
+    st.markdown(md(s.summary))
+    p = s.provenance
+    st.markdown(f"**Proposed by:** {md(p.proposed_by)}  \n**Date:** {md(p.date)}  \n**Source:** {md(p.source)}")
+    st.markdown(f"**Baseline:** area Russia controlled on {ev.baseline}  \n"
+                f"**Population:** {md(method['population'])}  \n**Areas:** {md(method['area'])}  \n"
+                f"**Line of contact:** {md(method['contact_line'])}  \n**DMZ:** {md(method['dmz'])}")
+
+
+def lazy_export(ev, fmt: str, **map_options):
+    """A download callable: the file is made when the button is pressed, not on every redraw."""
+    from borderline import export
+
+    def make() -> bytes:
+        try:
+            return export.render_bytes(ev, fmt, **(map_options if fmt in export.MAP_FORMATS else {}))
+        except export.ExportError:
+            raise
+        except Exception as exc:
+            log.exception("export %s of %s failed", fmt, ev.scenario.id)
+            raise export.ExportError(f"the {fmt} export failed; the details are in the server log") from exc
+
+    return make
+
+
+def toml_download(label: str, toml: str, scenario_id: str, key: str, **kwargs) -> None:
+    """A button that downloads a scenario's TOML text."""
+    st.download_button(label, toml.encode("utf-8"), file_name=f"{scenario_id}.toml", mime="application/toml",
+                       on_click="ignore", key=key, **kwargs)

@@ -1,0 +1,224 @@
+"""The app's session state, in one place: canonical values, their widgets, messages, uploads and the URL.
+
+Streamlit forgets a widget's value when a run does not draw it (a view that is
+not shown), so what must outlive a view change is kept canonically under its
+own key (``view``, ``scenario``, ``other``, ``layout``, ``ua``, ``ru``,
+``same``, ``baseline``) and copied to and from its widget ``w_<key>``
+(``bound``). Callbacks cannot draw, so their messages wait in ``flash`` for the
+next run. Every read and write of ``st.session_state`` by the app goes through
+this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import streamlit as st
+
+from borderline.ui import editor
+from borderline.ui import state as url
+from borderline.uploads import UploadStore
+
+SS = st.session_state
+DRAFT_KEPT = "_ed_kept"
+DRAFT_PREFIX = "ed_"
+DRAFT_BUTTONS = ("ed_open", "ed_save")  # buttons hold no value to keep (and cannot be set)
+
+
+def get(key: str, default=None):
+    """A value of the session (a canonical value or a widget's)."""
+    return SS.get(key, default)
+
+
+def _copy(widget_key: str, key: str) -> None:
+    SS[key] = SS[widget_key]
+
+
+def init_widget(key: str) -> None:
+    """Initialise the widget ``w_<key>`` from its canonical value (for widgets with their own callback)."""
+    if f"w_{key}" not in SS:
+        SS[f"w_{key}"] = SS[key]
+
+
+def bound(key: str) -> dict:
+    """Widget arguments that keep the canonical ``key`` as the value of the widget ``w_<key>``."""
+    init_widget(key)
+    widget = f"w_{key}"
+    return {"key": widget, "on_change": _copy, "args": (widget, key)}
+
+
+def put(key: str, value) -> None:
+    """Set a canonical value and its widget (only from a callback, or before the widget is drawn)."""
+    SS[key] = value
+    SS[f"w_{key}"] = value
+
+
+def set_values(items: Mapping) -> None:
+    """Set widget values by key (from a callback, before the widgets are drawn)."""
+    for key, value in items.items():
+        SS[key] = value
+
+
+def flash(kind: str, message: str) -> None:
+    """A message (``success``, ``info`` or ``error``) to show at the top of the next run."""
+    SS.setdefault("flash", []).append((kind, message))
+
+
+def take_flashes() -> list[tuple[str, str]]:
+    """The messages waiting to be shown, once."""
+    return SS.pop("flash", [])
+
+
+def uploads() -> UploadStore:
+    """This session's uploaded areas (never shared with another session)."""
+    return SS["uploads"]
+
+
+def upload_result(value: tuple[str, str] | None = None) -> tuple[str, str] | None:
+    """The outcome of the last area upload, ``("ok", key)`` or ``("error", message)``; sets it if given."""
+    if value is not None:
+        SS.upload_result = value
+    return SS.get("upload_result")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What the reader looks at: the scenario, its widths and baseline, the view; from and to the URL.
+
+
+def view_state() -> url.ViewState:
+    """The canonical state of the view."""
+    return url.ViewState(view=SS.view, scenario=SS.scenario, other=SS.other, ua_km=SS.ua, ru_km=SS.ru,
+                         baseline=SS.baseline, layout=SS.layout)
+
+
+def use_scenario_defaults(entry, dates: list[str]) -> None:
+    """The DMZ widths and the baseline of a scenario, as it defines them (when it is picked).
+
+    The widths are the scenario's own, never clamped to the sliders' range: the numbers shown are for
+    this scenario.
+    """
+    s = entry.scenario()
+    ua, ru = s.dmz.ukrainian_side_km, s.dmz.russian_side_km
+    put("ua", ua)
+    put("ru", ru)
+    put("same", ua == ru)
+    SS["w_both"] = ua
+    put("baseline", s.baseline if s.baseline in dates else dates[-1])
+
+
+def pick_scenario(scenario_id: str, entry, dates: list[str]) -> None:
+    """Show a scenario (from a callback), with its own widths and baseline."""
+    put("scenario", scenario_id)
+    use_scenario_defaults(entry, dates)
+
+
+def set_both_widths(km: float) -> None:
+    SS.ua = SS.ru = km
+
+
+def set_same(same: bool) -> None:
+    """One width for both sides (the Russian side takes the Ukrainian side's), or one per side."""
+    SS.same = same
+    if same:
+        put("ru", SS.ua)
+        SS["w_both"] = SS.ua
+
+
+def init_from_url(by_id: Mapping, dates: list[str], views: Iterable[str], page_view: str) -> None:
+    """On a session's first run: the state from the URL, else the defaults.
+
+    ``page_view`` is the view of the page the URL's path names; the ``view`` parameter, when the link
+    has one, wins (links made before the pages had paths say ``?view=...``).
+    """
+    if SS.get("_ready"):
+        return
+    params = st.query_params.to_dict()
+    params.setdefault("view", page_view)
+    vs, notes = url.from_query(params, list(by_id), dates, tuple(views))
+    SS.view, SS.scenario, SS.other, SS.layout = vs.view, vs.scenario, vs.other, vs.layout
+    use_scenario_defaults(by_id[vs.scenario], dates)
+    if vs.ua_km is not None:
+        put("ua", vs.ua_km)
+    if vs.ru_km is not None:
+        put("ru", vs.ru_km)
+    put("same", SS.ua == SS.ru)
+    SS["w_both"] = SS.ua
+    if vs.baseline:
+        put("baseline", vs.baseline)
+    SS.uploads = UploadStore()
+    for note in notes:
+        flash("info", f"Link: {note}.")
+    SS._ready = True
+
+
+def keep_known(by_id: Mapping, first: str, second: str) -> None:
+    """Scenarios deleted or renamed since they were picked give way to the first two built-ins."""
+    if SS.scenario not in by_id:
+        put("scenario", first)
+    if SS.other not in by_id:
+        put("other", second)
+
+
+def route(page_view: str) -> str:
+    """The view to show now, given the view of the page Streamlit is about to run.
+
+    A page change the session did not ask for (the browser's back button, a link to another page's
+    path) is followed; otherwise the canonical view wins and the app switches to its page.
+    """
+    shown = SS.get("_shown_view")
+    if shown is not None and page_view != shown and SS.view == shown:
+        put("view", page_view)
+    if SS.view == page_view:
+        SS._shown_view = page_view
+    return SS.view
+
+
+def sync_to_url() -> None:
+    """Write the state into the URL, so the view can be shared by link and restored on reload."""
+    wanted = url.to_query(view_state())
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The editor's draft: its widgets (``ed_*``) are forgotten while the editor is not shown, so a copy is kept.
+
+
+def restore_draft() -> None:
+    """Put back the draft's values that Streamlit forgot while the editor was hidden."""
+    for key, value in SS.get(DRAFT_KEPT, {}).items():
+        if key not in SS:
+            SS[key] = value
+
+
+def keep_draft() -> None:
+    SS[DRAFT_KEPT] = {k: SS[k] for k in list(SS.keys())
+                      if str(k).startswith(DRAFT_PREFIX) and k not in DRAFT_BUTTONS}
+
+
+def draft() -> editor.Draft:
+    """The draft the editor's widgets describe."""
+    return editor.draft_from_values(SS, uploads().geojson_by_key())
+
+
+def load_draft(d: editor.Draft, dates: list[str]) -> None:
+    """Fill the editor's widgets from a draft (from a callback); inline polygons become this session's uploads."""
+    set_values(editor.values_from_draft(d, dates, lambda g: uploads().add(g, "polygon from the scenario")))
+
+
+def open_in_editor(entry, dates: list[str], copy: bool = False) -> None:
+    """Fill the editor's form with a scenario and show the editor (from a callback); a copy is ``<id>-copy``."""
+    try:
+        d = editor.from_scenario(entry.scenario())
+    except editor.NotEditable as exc:
+        flash("error", f"{entry.id}: {exc}. Its TOML can be downloaded and edited by hand.")
+        return
+    if copy:
+        d.id = f"{entry.id}-copy"[:64]
+    load_draft(d, dates)
+    put("view", "editor")
+
+
+def default(key: str, value) -> None:
+    """Give a widget a value if it has none yet."""
+    SS.setdefault(key, value)
