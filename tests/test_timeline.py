@@ -161,3 +161,46 @@ def test_cli_place_shows_the_control_history():
 def test_bad_dates_are_one_line_and_exit_2(args):
     done = cli(*args)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def _inside(proj, day, lon, lat):
+    x, y = lonlat_to_ea(np.array([lon]), np.array([lat]))
+    return bool(shapely.contains_xy(proj.control_area(day), x, y)[0])
+
+
+def test_the_two_earlier_lines_are_authored_with_their_accuracy(proj):
+    from geo.data import load_layer
+
+    titles = load_layer("control").set_index("date")["title"]
+    assert "approximate" in titles["2022-02-23"] and "approximate" in titles["2022-11-12"]
+    units = dict(zip(proj.admin1["iso"], proj.admin1_ea))
+
+    def held(day, iso):
+        return area_km2(shapely.intersection(proj.control_area(day), units[iso]))
+
+    # 23 February 2022: Crimea and Sevastopol whole, about a third of Donetsk and Luhansk oblasts (the
+    # Minsk II line: some 16,000-17,000 km² together), nothing else.
+    assert held("2022-02-23", "UA-43") == pytest.approx(area_km2(units["UA-43"]), rel=0.005)
+    assert held("2022-02-23", "UA-40") == pytest.approx(area_km2(units["UA-40"]), rel=0.005)
+    assert 15_000 < held("2022-02-23", "UA-14") + held("2022-02-23", "UA-09") < 18_500
+    assert held("2022-02-23", "UA-23") < 1 and held("2022-02-23", "UA-65") < 50
+    assert _inside(proj, "2022-02-23", 37.80224, 48.023) and not _inside(proj, "2022-02-23", 37.5413, 47.0951)
+    # 12 November 2022: the left bank of Kherson oblast, Mariupol and nearly all of Luhansk oblast held;
+    # Kherson city, Kharkiv oblast and Bakhmut Ukrainian-held; about 18 % of Ukraine.
+    share = area_km2(proj.control_area("2022-11-12")) / area_km2(proj.ukraine)
+    assert 0.165 < share < 0.19
+    assert _inside(proj, "2022-11-12", 37.5413, 47.0951)  # Mariupol
+    assert not _inside(proj, "2022-11-12", 32.6178, 46.6354)  # Kherson
+    assert not _inside(proj, "2022-11-12", 38.0, 48.596)  # Bakhmut
+    assert held("2022-11-12", "UA-63") < 50
+    assert held("2022-11-12", "UA-09") > 0.95 * area_km2(units["UA-09"])
+
+
+def test_days_between_lines_take_the_latest_earlier_one(proj):
+    t = proj.timeline
+    assert t.resolve("2022-05-01") == "2022-02-23"
+    assert t.resolve("2023-06-01") == "2022-11-12"
+    assert t.resolve("2024-07-07") == "2022-11-12"
+    assert t.resolve("2024-07-08") == "2024-07-08"
+    with pytest.raises(ValueError, match="before the first line"):
+        t.resolve("2022-02-22")
