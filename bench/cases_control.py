@@ -56,3 +56,48 @@ CASES = [
     Case("control_history_monthly_s", "Monthly history, every oblast and the total (nothing cached)", "s",
          _monthly_history, repeat=3, target="≤ 2 s"),
 ]
+
+
+def _archive_import_s() -> float:
+    """Seconds to import an archive of 700 days (deepstatemap_data_YYYYMMDD.geojson files of the embedded
+    areas of 700 successive days, at full precision), made here in a temporary folder."""
+    import json
+    import os
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from shapely.geometry import mapping
+
+    from geo import imported
+    from geo.crs import to_geographic
+    from geo.projected import projected
+
+    p = projected()
+    root = Path(tempfile.mkdtemp(prefix="borderline-bench-archive-"))
+    folder = root / "archive"
+    folder.mkdir()
+    for i in range(700):
+        day = dt.date(2024, 7, 8) + dt.timedelta(days=i)
+        geometry = mapping(to_geographic(p.control_area(day.isoformat())))
+        (folder / f"deepstatemap_data_{day:%Y%m%d}.geojson").write_text(json.dumps(
+            {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": geometry}]}))
+    before = os.environ.get("BORDERLINE_HOME")
+    os.environ["BORDERLINE_HOME"] = str(root / "home")
+    try:
+        start = time.perf_counter()
+        done = imported.import_lines(folder, "deepstate", p.ukraine, progress=lambda i, n: None)
+        elapsed = time.perf_counter() - start
+    finally:
+        if before is None:
+            os.environ.pop("BORDERLINE_HOME", None)
+        else:
+            os.environ["BORDERLINE_HOME"] = before
+    assert len(done) == 700
+    return elapsed
+
+
+CASES += [
+    Case("control_import_700_days_s", "Import an archive of 700 days (deepstatemap_data files, full precision)",
+         "s", _archive_import_s, repeat=1, target="≤ 60 s"),
+]

@@ -31,6 +31,7 @@ def _days(first: str, last: str) -> list[str]:
 
 
 def cmd_list(args) -> int:
+    from geo import imported
     from geo.data import load_layer
 
     p = _timeline()
@@ -42,6 +43,10 @@ def cmd_list(args) -> int:
                  "title": "authored line of 12 February 2025 plus the ledger of changes of hands",
                  "sources": "DeepStateMap.Live daily archive of occupied areas (cyterat/deepstate-map-data, "
                             "GPL-3.0), sampled at the settlements near the front"})
+    for source, days in imported.imported_days().items():
+        rows.append({"date": f"{days[0]} to {days[-1]}" if len(days) > 1 else days[0], "source": source,
+                     "kind": f"imported, {len(days)} day(s)", "title": f"imported line(s) of {source}",
+                     "sources": f"imported into {imported.control_home() / source}", "days": days})
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -51,9 +56,12 @@ def cmd_list(args) -> int:
     return 0
 
 
-def _range(args, t) -> tuple[str, str]:
-    first = t.resolve(args.start) if args.start else min([*t.authored, t.first_day])
-    last = t.resolve(args.end) if args.end else t.last_day
+def _range(args, p, imports: bool) -> tuple[str, str]:
+    """The first and last day asked for; with ``imports`` the days imported lines cover count too."""
+    t = p.timeline
+    resolve = (lambda d: p.line(d).day) if imports else t.resolve
+    first = args.start if args.start and resolve(args.start) else min([*t.authored, t.first_day])
+    last = args.end if args.end not in (None, "latest") and resolve(args.end) else resolve("latest")
     if first > last:
         raise UsageError(f"--from {args.start} is after --to {args.end}")
     return first, last
@@ -64,7 +72,7 @@ def cmd_history(args) -> int:
     from scenarios.engine import control_history
 
     p = _timeline()
-    first, last = _range(args, p.timeline)
+    first, last = _range(args, p, imports=True)
     days = _days(first, last) if args.daily else _month_starts(first, last)
     if args.oblast and args.oblast not in set(p.admin1["iso"]):
         raise UsageError(f"--oblast {args.oblast}: unknown ISO code; known: {', '.join(sorted(p.admin1['iso']))}")
@@ -90,7 +98,7 @@ def cmd_changes(args) -> int:
     t = p.timeline
     if not args.start or not args.end:
         raise UsageError("give --from D1 and --to D2 (YYYY-MM-DD)")
-    first, last = _range(args, t)
+    first, last = _range(args, p, imports=False)
     population = dict(zip(p.settlements["geonameid"], p.settlements["population"]))
     rows = [{"name": c.name, "admin1_iso": c.admin1_iso, "day": c.day, "from": c.from_side, "to": c.to_side,
              "population": int(population.get(c.geonameid, 0)), "geonameid": c.geonameid}
@@ -105,6 +113,32 @@ def cmd_changes(args) -> int:
               f"{side[r['to']]}")
     print("\nSource: DeepStateMap.Live daily archive (cyterat/deepstate-map-data), sampled at settlements; "
           "populations: GeoNames.")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from geo import imported
+
+    p = _timeline()
+    bar = tqdm(total=None, disable=args.quiet, file=sys.stderr, unit="day", dynamic_ncols=True)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        lines = imported.import_lines(Path(args.file), args.source, p.ukraine, date=args.date, replace=args.replace,
+                                      progress=progress)
+    finally:
+        bar.close()
+    days = [line.day for line in lines]
+    print(f"imported {len(days)} day(s) of {args.source}: {days[0]}" + (f" to {days[-1]}" if len(days) > 1 else ""))
+    print(f"  kept in {imported.control_home() / args.source}; use them as {args.source}:{days[-1]} or, unpinned, "
+          "as any day they cover")
     return 0
 
 
@@ -127,6 +161,17 @@ def register(sub) -> None:
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
     c.set_defaults(func=cmd_history)
+    c = csub.add_parser("import", help="import a newer line (GeoJSON, GeoPackage, zipped Shapefile, KML) or an "
+                        "archive of many days",
+                        description="Import a polygon of Russian-controlled territory for one day, or an archive: "
+                                    "a folder of deepstatemap_data_YYYYMMDD.geojson files or one GeoJSON (optionally "
+                                    "gzipped) with a date property per feature. Kept in your data folder.")
+    c.add_argument("file", help="the file or folder to import")
+    c.add_argument("--date", metavar="D", help="the day of a single-day file (default: from the file name)")
+    c.add_argument("--source", default="imported", help="the source's name, e.g. deepstate or isw (default imported)")
+    c.add_argument("--replace", action="store_true", help="replace days already imported for this source")
+    c.add_argument("--quiet", action="store_true", help="no progress bar")
+    c.set_defaults(func=cmd_import)
     c = csub.add_parser("changes", help="the settlements that changed hands between two days")
     c.add_argument("--from", dest="start", metavar="D1", required=True)
     c.add_argument("--to", dest="end", metavar="D2", required=True)

@@ -9,9 +9,10 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo import data
+from geo import data, lines
 from geo.crs import to_equal_area
 from geo.population import PopulationModel, build_model
+from geo.lines import Line
 from geo.timeline import BASE_DATE, Timeline, build_timeline
 
 
@@ -39,8 +40,16 @@ class Projected:
         return self.timeline.days()
 
     def control_area(self, day: str) -> shapely.Geometry:
-        """The Russian-administered area on a day (``YYYY-MM-DD`` or ``latest``), EPSG:3035."""
+        """The embedded Russian-administered area on a day (``YYYY-MM-DD`` or ``latest``), EPSG:3035."""
         return self.timeline.area(day)
+
+    def line(self, ref: str) -> Line:
+        """The line a control date names (``[source:]YYYY-MM-DD`` or ``latest``), embedded or imported."""
+        return lines.resolve(ref, self.timeline)
+
+    def line_area(self, line: Line) -> shapely.Geometry:
+        """The Russian-administered area of a resolved line, EPSG:3035."""
+        return lines.area(line, self.timeline)
 
 
 @functools.cache

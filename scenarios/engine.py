@@ -25,7 +25,10 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from geo import imported
 from geo.crs import EQUAL_AREA, area_km2, length_km
+from geo.lines import Line
+from geo.timeline import EMBEDDED_SOURCE
 from geo.geometry import polygonal
 from geo.population import METHOD as POPULATION_METHOD
 from geo.population import estimate_population, rural_by_unit, settlements_inside
@@ -71,7 +74,8 @@ class Territory:
     """Everything about a scenario against a baseline date that does not depend on the DMZ width."""
 
     digest: str
-    baseline: str
+    baseline: str  # the day of the baseline line
+    baseline_source: str  # whose line it is: "borderline" (embedded) or an imported source
     russian_administered: shapely.Geometry
     ukrainian_held: shapely.Geometry
     baseline_russian: shapely.Geometry
@@ -153,47 +157,53 @@ def contact_line(russian, p: Projected):
 
 
 @functools.lru_cache(maxsize=16)
-def baseline_contact_line(date: str) -> shapely.Geometry:
-    """The line of contact of the Russian-administered area on ``date`` (a resolved day), EPSG:3035."""
+def baseline_contact_line(line: Line) -> shapely.Geometry:
+    """The line of contact of the Russian-administered area of a resolved line, EPSG:3035."""
     p = projected()
-    return contact_line(p.control_area(date), p)
+    return contact_line(p.line_area(line), p)
 
 
-def _baseline_part(date: str) -> Part:
-    line = baseline_contact_line(date)
-    return Part("baseline_line", f"Line of contact on {date} (baseline)", line, length_km=float(length_km(line)))
+def _baseline_part(line: Line) -> Part:
+    geom = baseline_contact_line(line)
+    source = "" if line.source == EMBEDDED_SOURCE else f", {line.source}"
+    return Part("baseline_line", f"Line of contact on {line.day} (baseline{source})", geom,
+                length_km=float(length_km(geom)))
 
 
 
 def control_area(date: str) -> Part:
     """The embedded Russian-administered area on ``date`` as a part: geometry (EPSG:3035), km², population."""
     p = projected()
-    day = p.timeline.resolve(date)
-    return _area_part("russian_administered", f"Russian-administered on {day}", p.control_area(day), p)
+    line = _line(date, "control date")
+    return _area_part("russian_administered", f"Russian-administered on {line.day} ({line.source})",
+                      p.line_area(line), p)
 
 
 @functools.lru_cache(maxsize=512)
-def _by_unit_km2(state: tuple) -> np.ndarray:
+def _by_unit_km2(key: tuple) -> np.ndarray:
     p = projected()
-    return rural_by_unit(p.population, p.timeline.area_of_state(state))[0]
+    area = p.line_area(key[1]) if key[0] == "imported" else p.timeline.area_of_state(key[1])
+    return rural_by_unit(p.population, area)[0]
 
 
 def control_history(days: list[str], iso: str | None = None) -> list[dict]:
-    """The Russian-administered km² and share on each day: Ukraine as a whole (``iso`` "UA") and every unit
-    with Russian-administered land, or only the unit ``iso``. Areas in km² (EPSG:3035)."""
+    """The Russian-administered km² and share on each day (``[source:]YYYY-MM-DD``): Ukraine as a whole (``iso``
+    "UA") and every unit with Russian-administered land, or only the unit ``iso``. Each row says whose line of
+    which day it used. Areas in km² (EPSG:3035)."""
     p = projected()
     unit_km2, ukraine_km2 = p.population.unit_km2, float(area_km2(p.ukraine))
     rows = []
     for day in days:
-        resolved = p.timeline.resolve(day)
-        km2 = _by_unit_km2(p.timeline.state(resolved))
+        line = _line(day, "control date")
+        key = ("embedded", p.timeline.state(line.day)) if line.source == EMBEDDED_SOURCE else ("imported", line)
+        km2 = _by_unit_km2(key)
+        common = {"day": day, "line_of": line.day, "source": line.source}
         if iso is None:
-            rows.append({"day": day, "line_of": resolved, "iso": "UA", "name": "Ukraine",
-                         "russian_administered_km2": round(float(km2.sum()), 1),
+            rows.append({**common, "iso": "UA", "name": "Ukraine", "russian_administered_km2": round(float(km2.sum()), 1),
                          "share_pct": round(100.0 * float(km2.sum()) / ukraine_km2, 2)})
         for i in np.flatnonzero(km2 > 0.01) if iso is None else np.flatnonzero(p.population.iso == iso):
-            rows.append({"day": day, "line_of": resolved, "iso": str(p.population.iso[i]),
-                         "name": str(p.admin1["name"].iat[i]), "russian_administered_km2": round(float(km2[i]), 1),
+            rows.append({**common, "iso": str(p.population.iso[i]), "name": str(p.admin1["name"].iat[i]),
+                         "russian_administered_km2": round(float(km2[i]), 1),
                          "share_pct": round(100.0 * float(km2[i] / unit_km2[i]), 2)})
     return rows
 
@@ -266,12 +276,12 @@ def _changing_hands(p: Projected, in_russian, in_baseline_russian) -> tuple[Sett
     return tuple(sorted(moved, key=lambda s: -s.population))
 
 
-def _build_territory(scenario: Scenario, baseline: str, base: Path | None, digest: str) -> Territory:
+def _build_territory(scenario: Scenario, baseline: Line, base: Path | None, digest: str) -> Territory:
     p = projected()
     russian = polygonal(shapely.intersection(resolve(scenario.territory, p, base, "territory"), p.ukraine))
     russian = shapely.make_valid(russian) if not russian.is_valid else russian
     ukrainian = polygonal(shapely.difference(p.ukraine, russian))
-    baseline_russian = p.control_area(baseline)
+    baseline_russian = p.line_area(baseline)
     line = contact_line(russian, p)
     zones = tuple((z, _zone_geometry(z, p, ukrainian, base, f"zones[{i}].area")) for i, z in enumerate(scenario.zones))
     for g in (russian, ukrainian):
@@ -291,7 +301,7 @@ def _build_territory(scenario: Scenario, baseline: str, base: Path | None, diges
         *(_area_part(f"zone:{z.name}", z.name, g, p, z.type) for z, g in zones),
     )
     return Territory(
-        digest=digest, baseline=baseline, russian_administered=russian, ukrainian_held=ukrainian,
+        digest=digest, baseline=baseline.day, baseline_source=baseline.source, russian_administered=russian, ukrainian_held=ukrainian,
         baseline_russian=baseline_russian, ceded=ceded, returned=returned, contact_line=line,
         baseline_line=_baseline_part(baseline), zones=zones, parts=parts,
         in_russian=in_russian, in_baseline_russian=in_baseline_russian,
@@ -304,10 +314,10 @@ def _build_territory(scenario: Scenario, baseline: str, base: Path | None, diges
     )
 
 
-def _day(text: str, where: str) -> str:
-    """The day a control date stands for (``latest`` and days without their own line resolved)."""
+def _line(text: str, where: str) -> Line:
+    """The line a control date names (source and day; ``latest`` and days without a line of their own resolved)."""
     try:
-        return projected().timeline.resolve(text)
+        return projected().line(text)
     except ValueError as exc:
         raise ScenarioError(f"{where}: {exc}") from None
 
@@ -316,9 +326,11 @@ _CACHE: OrderedDict[str, Territory] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
 
-def digest(scenario: Scenario, baseline: str, base_dir: Path | None = None) -> str:
-    """The cache key of a territory: a SHA-256 of the scenario's content, the baseline date and the base folder."""
-    text = json.dumps({"scenario": scenario.model_dump(mode="json"), "baseline": baseline,
+def digest(scenario: Scenario, baseline: str | Line, base_dir: Path | None = None) -> str:
+    """The cache key of a territory: a SHA-256 of the scenario's content, the baseline line, the imported lines
+    (which can change what a date names) and the base folder."""
+    line = baseline.label + baseline.signature if isinstance(baseline, Line) else baseline
+    text = json.dumps({"scenario": scenario.model_dump(mode="json"), "baseline": line, "imports": imported.stamp(),
                        "base_dir": str(base_dir) if base_dir else None}, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -336,7 +348,7 @@ def territory(scenario: Scenario, baseline: str | None = None, base_dir: Path | 
 
     ``base_dir`` resolves relative ``geojson_file`` paths.
     """
-    base = _day(baseline or scenario.baseline, "baseline")
+    base = _line(baseline or scenario.baseline, "baseline")
     key = digest(scenario, base, base_dir)
     with _CACHE_LOCK:
         if key in _CACHE:
@@ -370,7 +382,7 @@ def _metrics(scenario: Scenario, widths: DmzWidths, t: Territory, bands: tuple[P
     ru, ceded, returned, line = t.parts[:4]
     ua_band, ru_band = bands
     return Metrics(
-        scenario=scenario.id, title=scenario.title, baseline=t.baseline,
+        scenario=scenario.id, title=scenario.title, baseline=t.baseline, baseline_source=t.baseline_source,
         dmz_km=DmzKm(widths.ukrainian_side_km, widths.russian_side_km),
         ukraine_km2=round(t.ukraine_km2, 1),
         russian_administered_km2=round(ru.km2, 1),

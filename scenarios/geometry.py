@@ -36,7 +36,7 @@ def resolve(expr, p: Projected, base_dir: Path | None, where: str):
         return shapely.union_all([known[c] for c in dict.fromkeys(expr.admin1)])
     if isinstance(expr, Control):
         try:
-            return p.control_area(expr.control)
+            return p.line_area(p.line(expr.control))
         except ValueError as exc:
             raise ScenarioError(f"{where}.control: {exc}") from None
     if isinstance(expr, Bank):

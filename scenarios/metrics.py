@@ -94,6 +94,7 @@ class Metrics:
     scenario: str = text("Scenario id")
     title: str = text("Title")
     baseline: str = text("Baseline control date")
+    baseline_source: str = text("Source of the baseline line")
     dmz_km: DmzKm = group("")
     ukraine_km2: float = measure("Ukraine, total land area", "km²")
     russian_administered_km2: float = measure("Russian-administered", "km²", compare=True,

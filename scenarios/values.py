@@ -93,11 +93,20 @@ def control_date(text: str, name: str = "control date") -> str:
     return value
 
 
+CONTROL_SOURCE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+
 def control_ref(text: str, name: str = "") -> str:
-    """A control date as a scenario names it: ``YYYY-MM-DD`` or ``latest`` (which day it stands for, and
-    whether a line covers it, the engine resolves)."""
+    """A control date as a scenario names it: ``YYYY-MM-DD`` or ``latest``, optionally after a source
+    (``deepstate:2026-08-15``); which line it stands for, and whether one covers it, the engine resolves."""
     value = str(text)
-    return value if value == "latest" else control_date(value, name or "control date")
+    source, sep, day = value.rpartition(":")
+    if sep and not CONTROL_SOURCE.fullmatch(source):
+        raise ScenarioError(f"{name or 'control date'}: {source[:40]!r} is not a source name; write "
+                            "source:YYYY-MM-DD, e.g. deepstate:2026-08-15")
+    if day != "latest":
+        control_date(day, name or "control date")
+    return value
 
 
 def scenario_id(text: str, name: str = "id") -> str:

@@ -74,7 +74,9 @@ def test_a_territory_is_computed_once_and_widths_add_only_the_bands():
     assert a.territory is b.territory
     assert a.bands[1] is b.bands[1]  # the Russian side's band did not change
     assert b.metrics.dmz_by_side.ukrainian_side.km2 > a.metrics.dmz_by_side.ukrainian_side.km2
-    assert a.territory.digest == engine.digest(scenario, "2025-02-12")
+    from geo.projected import projected
+
+    assert a.territory.digest == engine.digest(scenario, projected().line("2025-02-12"))
     other = scenario.model_copy(update={"title": "Another title"})
     assert engine.territory(other).digest != a.territory.digest
 
@@ -82,7 +84,9 @@ def test_a_territory_is_computed_once_and_widths_add_only_the_bands():
 def test_the_baseline_line_comes_with_the_territory():
     t = engine.territory(load_builtin("donbas-withdrawal"))
     assert t.baseline_line.length_km > 500
-    assert t.baseline_line.geometry is engine.baseline_contact_line("2025-02-12")
+    from geo.projected import projected
+
+    assert t.baseline_line.geometry is engine.baseline_contact_line(projected().line("2025-02-12"))
 
 
 @settings(max_examples=60, deadline=None)

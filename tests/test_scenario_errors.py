@@ -28,7 +28,7 @@ CASES = {
     "unknown ISO code": (HEADER + "[territory]\nadmin1 = ['UA-99']\n", "unknown ISO code 'UA-99'"),
     "malformed ISO code": (HEADER + "[territory]\nadmin1 = ['Donetsk']\n", "territory.admin1"),
     "unknown settlement": (HEADER + "[territory]\ncity = { name = 'Zaporizhzhiaa' }\n", "close matches: Zaporizhzhia"),
-    "unknown date": (HEADER + "[territory]\ncontrol = '2024-01-01'\n", "no control line dated 2024-01-01"),
+    "unknown date": (HEADER + "[territory]\ncontrol = '2021-01-01'\n", "no control line dated 2021-01-01"),  # before the first line
     "negative width": (HEADER + "[territory]\ncontrol = '2025-02-12'\n[dmz]\nukrainian_side_km = -1\n",
                        "dmz.ukrainian_side_km"),
     "huge width": (HEADER + "[territory]\ncontrol = '2025-02-12'\n[dmz]\nrussian_side_km = 500\n",

@@ -143,7 +143,7 @@ def test_cli_control_list_history_and_changes():
     assert [r["day"] for r in history][:2] == ["2025-01-01", "2025-02-01"] and len(history) == 12
     assert history[-1]["russian_administered_km2"] > history[0]["russian_administered_km2"]
     done = cli("control", "history", "--csv")
-    assert done.returncode == 0 and done.stdout.splitlines()[0].startswith("day,line_of,iso,name")
+    assert done.returncode == 0 and done.stdout.splitlines()[0].startswith("day,line_of,source,iso,name")
     done = cli("control", "changes", "--from", "2025-10-01", "--to", "2025-12-31", "--json")
     names = {c["name"]: c for c in json.loads(done.stdout)["changes"]}
     assert names["Pokrovsk"]["day"] == "2025-11-03" and names["Pokrovsk"]["population"] > 50_000
