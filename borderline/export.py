@@ -85,7 +85,8 @@ def method_rows(evaluation) -> list[tuple[str, str]]:
     m, p = evaluation.metrics.method, evaluation.scenario.provenance
     return [
         ("area", m.area), ("population", m.population), ("population_date", m.population_date),
-        ("contact_line", m.contact_line + f"; baseline control line of {fmt_date(evaluation.baseline)}"),
+        ("contact_line", m.contact_line + f"; baseline: line of contact of {fmt_date(evaluation.baseline)} "
+                                          f"(source: {evaluation.metrics.baseline_source})"),
         ("dmz", m.dmz), ("sources", ATTRIBUTION), ("scenario_proposed_by", p.proposed_by),
         ("scenario_date", p.date), ("scenario_source", p.source), ("note", "* " + POPULATION_NOTE),
     ]
@@ -251,6 +252,7 @@ def _geojson(evaluation) -> bytes:
     s = evaluation.scenario
     doc = {"type": "FeatureCollection", "name": s.id,
            "scenario": {"id": s.id, "title": s.title, "baseline": evaluation.baseline,
+                        "baseline_source": evaluation.metrics.baseline_source,
                         "dmz_km": {"ukrainian_side": evaluation.dmz_ukrainian_side_km,
                                    "russian_side": evaluation.dmz_russian_side_km},
                         "provenance": s.provenance.model_dump(), "sources": ATTRIBUTION},

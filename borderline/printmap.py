@@ -670,7 +670,7 @@ def figure(evaluation, page: str = "a4", extent="ukraine", dpi: float = 300) -> 
              fontweight="bold", color=text, va="top", ha="left")
     fig.text(m / W, 1 - (m + 0.36) / H, subtitle(ev), fontsize=10, color=muted, va="top", ha="left")
 
-    footer_lines = [ATTRIBUTION + f"; line of contact: borderline, as of {fmt_date(ev.baseline)}.",
+    footer_lines = [ATTRIBUTION + f"; line of contact: {ev.metrics.baseline_source}, as of {fmt_date(ev.baseline)}.",
                     wrap(provenance(ev.scenario), int((W - 2 * m) * 72 / 3.6), 2),
                     "Areas in km² computed in ETRS89-LAEA (EPSG:3035, equal-area); map in a Lambert conformal conic "
                     f"projection. Population: {POPULATION_NOTE}, not today's population. Made with borderline."]

@@ -1,4 +1,4 @@
-"""Atomic file writes: a temporary file beside the target, fsynced and renamed into place."""
+"""Files of the user: where they live, and atomic writes (a temporary file beside the target, renamed into place)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,15 @@ from pathlib import Path
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 _CHUNK_BYTES = 1 << 20
+
+
+def user_data_dir() -> Path:
+    """borderline's folder of the user's own data: $BORDERLINE_HOME, else $XDG_DATA_HOME/borderline
+    (by default ~/.local/share/borderline)."""
+    home = os.environ.get("BORDERLINE_HOME")
+    if home:
+        return Path(home)
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "borderline"
 
 
 def _write_chunks(f, data: bytes) -> None:

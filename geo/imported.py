@@ -18,7 +18,6 @@ import datetime as dt
 import functools
 import gzip
 import json
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -31,7 +30,7 @@ from shapely.geometry import mapping, shape
 
 from geo.crs import area_km2, to_equal_area, to_geographic
 from geo.errors import GeometryError, UserError
-from geo.fs import write_atomic
+from geo.fs import user_data_dir, write_atomic
 from geo.geojson import checked_polygon
 
 SOURCE_NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -46,12 +45,8 @@ class ImportRefused(UserError):
 
 
 def control_home() -> Path:
-    """The folder of imported lines: $BORDERLINE_HOME/control, else the XDG data folder."""
-    home = os.environ.get("BORDERLINE_HOME")
-    if home:
-        return Path(home) / "control"
-    xdg = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(xdg) / "borderline" / "control"
+    """The folder of imported lines: control/ in the user data folder ($BORDERLINE_HOME)."""
+    return user_data_dir() / "control"
 
 
 def check_source(name: str) -> str:

@@ -11,10 +11,9 @@ be (``add_toml``: at most ``MAX_TOML_BYTES``, UTF-8, no ``geojson_file``).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from geo.fs import write_atomic
+from geo.fs import user_data_dir, write_atomic
 from scenarios.model import SLUG, Scenario, ScenarioError, dumps, load, loads
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "library"
@@ -41,12 +40,8 @@ def load_builtin(scenario_id: str) -> Scenario:
 
 
 def default_user_dir() -> Path:
-    """The user's library folder: $BORDERLINE_HOME/scenarios, else the XDG data folder."""
-    home = os.environ.get("BORDERLINE_HOME")
-    if home:
-        return Path(home) / "scenarios"
-    xdg = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(xdg) / "borderline" / "scenarios"
+    """The user's library folder: scenarios/ in the user data folder ($BORDERLINE_HOME, else XDG)."""
+    return user_data_dir() / "scenarios"
 
 
 class AlreadyInLibrary(ScenarioError):
