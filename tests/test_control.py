@@ -7,7 +7,7 @@ import shutil
 import pytest
 import shapely
 
-from geo import control
+from geo.build import control
 from geo.build.pipeline import TYPED
 from geo.crs import area_km2, to_equal_area
 

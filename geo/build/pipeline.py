@@ -17,8 +17,7 @@ import pyogrio
 import shapely
 import shapely.ops
 
-from geo import control
-from geo.build import admin, basemap_data, dnieper, settlements
+from geo.build import admin, basemap_data, control, dnieper, settlements
 from geo.build.sources_md import render_sources_md
 from geo.build.sources import Source, SourceError, npm_package, python_package
 from geo.crs import GEOGRAPHIC, area_km2, to_equal_area
