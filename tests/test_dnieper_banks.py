@@ -63,6 +63,8 @@ def test_dnipro_centre_is_right_bank_and_livoberezhnyi_left(proj):
 
 
 def test_the_course_runs_at_the_dams(proj):
-    dams = {"DniproHES": "47.8689, 35.0872", "Middle Dnieper HPP, Kamianske": "48.5467, 34.5414"}
+    dams = {"Kaniv HPP": "49.7686, 31.4778", "Kremenchuk HPP": "49.0770, 33.2450",
+            "Middle Dnieper HPP, Kamianske": "48.5467, 34.5414", "DniproHES": "47.8689, 35.0872",
+            "Kakhovka HPP (destroyed 6 June 2023)": "46.7778, 33.3706"}
     for name, text in dams.items():
         assert proj.dnieper_river.distance(_point(text)) < 500, name
