@@ -13,7 +13,7 @@ import pandas as pd
 import pyogrio
 
 DATA_DIR = Path(os.environ.get("BORDERLINE_DATA_DIR", Path(__file__).resolve().parents[1] / "data" / "boundaries"))
-LAYERS = ("admin1", "country", "context", "dnieper", "banks", "settlements", "control")
+LAYERS = ("admin1", "country", "context", "dnieper", "banks", "settlements", "control", "water")
 MANIFEST = "manifest.json"
 REBUILD_HINT = "run `borderline data build` (or python -m geo.build)"
 
