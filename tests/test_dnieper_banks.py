@@ -68,3 +68,16 @@ def test_the_course_runs_at_the_dams(proj):
             "Kakhovka HPP (destroyed 6 June 2023)": "46.7778, 33.3706"}
     for name, text in dams.items():
         assert proj.dnieper_river.distance(_point(text)) < 500, name
+
+
+def test_the_trans_dnieper_zone_leaves_out_dnipros_right_bank(proj):
+    from geo.population import settlements_inside
+    from scenarios.engine import territory
+    from scenarios.library import load_builtin
+
+    zones = dict((z.name, g) for z, g in territory(load_builtin("trans-dnieper-dmz")).zones)
+    (zone,) = zones.values()
+    inside = settlements_inside(proj.population, zone)
+    names = set(proj.settlements.loc[inside, "name"])
+    assert "Dnipro" not in names and "Kherson" not in names and "Nikopol" not in names
+    assert {"Enerhodar", "Nova Kakhovka", "Kremenchuk"} & names  # left-bank towns stay in it
