@@ -59,7 +59,8 @@ def border_reaches(unit_lonlat, neighbours_lonlat, water_lonlat, min_km: float =
     """The borders of one unit with its neighbours that run inside a water body (EPSG:4326 LineStrings).
 
     Natural Earth draws Dnipropetrovsk oblast's border with Zaporizhzhia oblast along
-    the middle of the former Kakhovka reservoir; the course follows that border exactly, so the banks, the units and any area bounded by the river share one
+    the middle of the former Kakhovka reservoir; the course follows that border
+    exactly, so the banks, the units and any area bounded by the river share one
     line and leave no sliver between them.
     """
     unit = to_equal_area(unit_lonlat)
