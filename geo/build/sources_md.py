@@ -114,7 +114,10 @@ Hostomel), the places are scaled down to the baseline; `population_source` says 
 
 **Names.** `name_uk` is the place's name in the codifier KATOTTG: a Cyrillic name GeoNames lists that the
 codifier has in the place's oblast (else anywhere) and whose romanization is closest to GeoNames' name,
-else the codifier name of the oblast whose romanization is nearly one of GeoNames' Latin spellings.
+else the codifier name of the oblast whose romanization is nearly one of GeoNames' Latin spellings;
+five places of 10,000 or more that the codifier lists only as parts of cities have theirs typed in
+(`data/sources/names_uk.toml`, with sources), and otherwise a GeoNames Cyrillic name is taken only when
+it has a letter only Ukrainian uses.
 `name` is its romanization by the KMU 2010 table (apostrophes and the soft sign are not rendered), for
 {n_uk} of the {n_places} places; the rest keep GeoNames' spelling. Every other spelling (Russian-style,
 older, GeoNames') stays in `alt_names`, which the look-up searches.
