@@ -15,7 +15,8 @@ import pyogrio
 from geo.errors import UserError
 
 DATA_DIR = Path(os.environ.get("BORDERLINE_DATA_DIR", Path(__file__).resolve().parents[1] / "data" / "boundaries"))
-LAYERS = ("admin1", "country", "context", "dnieper", "banks", "settlements", "control", "control_cells")
+LAYERS = ("admin1", "country", "context", "dnieper", "banks", "settlements", "control", "control_cells",
+          "water")
 MANIFEST = "manifest.json"
 REBUILD_HINT = "run `borderline data build` (or python -m geo.build)"
 

@@ -1,7 +1,11 @@
 """Look-up of places: by name (any common spelling) or by coordinates.
 
 A place is described by its admin1 unit, its bank of the Dnieper and who held
-it on each control date.
+it on each control date. A name several places share picks by a stated rule:
+the most populous, or the one in the unit given as ``admin1``; every candidate
+is listed with its unit and population. Unit, bank and side are those of the
+place's assigned point on land (geo.population.assign_to_land), the same point
+the population estimates count it at; lat/lon stay GeoNames' for display.
 """
 
 from __future__ import annotations
@@ -17,9 +21,13 @@ from rapidfuzz import process
 
 from geo.crs import to_equal_area
 from geo.errors import UserError
+from geo.population import LAND_REACH_M, assign_to_land
 from geo.projected import Projected, projected
 
 MAX_QUERY_CHARS = 200
+ADMIN1 = re.compile(r"^UA-\d\d$")
+RULE_MOST_POPULOUS = "most populous of the places of that name"
+RULE_ADMIN1 = "the place of that name in {iso}"
 LEDGER_SOURCE = "DeepStateMap.Live daily archive (cyterat/deepstate-map-data), sampled at the settlement"
 LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*$")
 
@@ -38,6 +46,10 @@ class Place:
     population: int | None = None
     admin1_iso: str | None = None
     geonameid: int | None = None
+    land_lat: float | None = None  # the assigned point on land, when it differs from lat/lon
+    land_lon: float | None = None
+    candidates: tuple[dict, ...] = ()  # every place of that name: name, admin1_iso, population, lat, lon
+    rule: str | None = None  # how the candidate was chosen
 
 
 def normalize(name: str) -> str:
@@ -106,36 +118,68 @@ def parse_latlon(text: str) -> tuple[float, float] | None:
     return lat, lon
 
 
-def find_place(query: str, p: Projected | None = None) -> Place:
-    """A settlement by name (the most populous of that name) or a ``LAT,LON`` pair."""
+def _candidate(row) -> dict:
+    return {"name": row["name"], "admin1_iso": row["admin1_iso"], "population": int(row["population"]),
+            "lat": round(row.geometry.y, 5), "lon": round(row.geometry.x, 5)}
+
+
+def find_place(query: str, p: Projected | None = None, admin1: str | None = None) -> Place:
+    """A settlement by name or a ``LAT,LON`` pair.
+
+    Of several places with the name, the one in ``admin1`` (ISO code such as "UA-63") if given,
+    else the most populous; ``Place.candidates`` lists them all and ``Place.rule`` says which rule chose.
+    """
     p = p or projected()
     latlon = parse_latlon(query)
     if latlon is not None:
         return Place(name=f"{latlon[0]:.5f}, {latlon[1]:.5f}", lat=latlon[0], lon=latlon[1])
     if len(query) > MAX_QUERY_CHARS:
         raise PlaceNotFound(f"a place name has at most {MAX_QUERY_CHARS} characters; got {len(query):,}")
+    if admin1 is not None and not ADMIN1.match(admin1):
+        raise PlaceNotFound(f"admin1 {admin1!r} is not an ISO code; write it like UA-63")
     rows = candidates(query, p)
     if not rows:
         hint = close_matches(query, p=p)
         extra = f"; close matches: {', '.join(hint)}" if hint else ""
         raise PlaceNotFound(f"no place named {query!r}{extra}")
-    row = p.settlements.iloc[rows[0]]
+    listed = tuple(_candidate(p.settlements.iloc[i]) for i in rows)
+    chosen = rows
+    if admin1 is not None:
+        chosen = [i for i, c in zip(rows, listed) if c["admin1_iso"] == admin1]
+        if not chosen:
+            units = ", ".join(sorted({c["admin1_iso"] for c in listed}))
+            raise PlaceNotFound(f"no place named {query!r} in {admin1}; there is one in {units}")
+    row = p.settlements.iloc[chosen[0]]
+    moved = (row["land_lon"], row["land_lat"]) != (row.geometry.x, row.geometry.y)
+    rule = RULE_ADMIN1.format(iso=admin1) if admin1 is not None else RULE_MOST_POPULOUS
     return Place(name=row["name"], lat=row.geometry.y, lon=row.geometry.x,
-                 population=int(row["population"]), admin1_iso=row["admin1_iso"], geonameid=int(row["geonameid"]))
+                 population=int(row["population"]), admin1_iso=row["admin1_iso"], geonameid=int(row["geonameid"]),
+                 land_lat=float(row["land_lat"]) if moved else None, land_lon=float(row["land_lon"]) if moved else None,
+                 candidates=listed if len(listed) > 1 else (), rule=rule if len(listed) > 1 else None)
+
+
+def assigned_point_ea(place: Place, p: Projected | None = None):
+    """The point (EPSG:3035) a place is counted at: its assigned land point, or the nearest land within 3 km.
+
+    Raises PlaceNotFound for a point more than 3 km off Ukraine's land.
+    """
+    p = p or projected()
+    if place.land_lat is not None:
+        return to_equal_area(shapely.Point(place.land_lon, place.land_lat))
+    point = to_equal_area(shapely.Point(place.lon, place.lat))
+    if shapely.distance(p.ukraine, point) > LAND_REACH_M:
+        raise PlaceNotFound(f"{place.lat:.4f}, {place.lon:.4f} is outside Ukraine")
+    return assign_to_land(np.asarray([point]), p.ukraine)[0]
 
 
 def describe(place: Place, p: Projected | None = None) -> dict:
-    """Admin1 unit, Dnieper bank and controlling side on each control date of a place."""
+    """Admin1 unit, Dnieper bank and controlling side on each control date of a place (at its assigned point)."""
     p = p or projected()
-    point = to_equal_area(shapely.Point(place.lon, place.lat))
+    point = assigned_point_ea(place, p)
     unit = np.flatnonzero(shapely.intersects(p.admin1_ea, point))
-    if len(unit) == 0:  # a coastal point just off the land polygons
-        unit = [int(np.argmin(shapely.distance(p.admin1_ea, point)))]
-        if shapely.distance(p.admin1_ea[unit[0]], point) > 5_000:
-            raise PlaceNotFound(f"{place.lat:.4f}, {place.lon:.4f} is outside Ukraine")
     row = p.admin1.iloc[unit[0]]
-    bank = min(p.banks, key=lambda b: shapely.distance(p.banks[b], point))
-    return {
+    bank = "right" if shapely.intersects(p.banks["right"], point) else "left"
+    info = {
         "name": place.name,
         "lat": round(place.lat, 5),
         "lon": round(place.lon, 5),
@@ -143,8 +187,16 @@ def describe(place: Place, p: Projected | None = None) -> dict:
         "admin1_iso": row["iso"],
         "admin1_name": row["name"],
         "bank": bank,
-        "control": {day: ("russia" if shapely.distance(p.control_area(day), point) == 0 else "ukraine")
+        "control": {day: ("russia" if shapely.intersects(p.control_area(day), point) else "ukraine")
                     for day in p.control_dates},
         "history": [{"side": side, "from": start, "to": end, "source": LEDGER_SOURCE}
                     for side, start, end in p.timeline.history(place.geonameid)] if place.geonameid else [],
     }
+    if place.land_lat is not None:
+        info["assigned_to_land"] = {"lat": round(place.land_lat, 5), "lon": round(place.land_lon, 5),
+                                    "rule": "GeoNames point off the land polygon: counted at the nearest land"}
+    if place.candidates:
+        names = dict(zip(p.admin1["iso"], p.admin1["name"]))
+        info["chosen_by"] = place.rule
+        info["candidates"] = [{**c, "admin1_name": names.get(c["admin1_iso"])} for c in place.candidates]
+    return info

@@ -22,6 +22,11 @@ METHOD = ("2022 resident baseline (UN OCHA COD-PS), estimated: GeoNames settleme
           "plus each oblast's remaining population spread evenly over its land; not today's population, "
           "which displacement has changed")
 
+# How far off the land polygon a place may lie and still be assigned to the nearest land, and how far
+# inside the shore it is then put.
+LAND_REACH_M = 3_000.0
+INLAND_M = 50.0
+
 
 @dataclass(frozen=True, eq=False)
 class PopulationModel:
@@ -39,22 +44,32 @@ class PopulationModel:
     tree: shapely.STRtree
 
 
+def assign_to_land(points_ea: np.ndarray, land_ea) -> np.ndarray:
+    """Points (EPSG:3035) moved onto the land polygon: unchanged if on it, else the nearest land 50 m inland.
+
+    Raises ValueError for a point more than LAND_REACH_M (3 km) off the land.
+    """
+    shapely.prepare(land_ea)
+    off = ~shapely.contains(land_ea, points_ea)
+    distance = shapely.distance(land_ea, points_ea[off])
+    if (distance > LAND_REACH_M).any():
+        raise ValueError(f"{int((distance > LAND_REACH_M).sum())} settlements lie more than 3 km off Ukraine's land")
+    shore = shapely.get_point(shapely.shortest_line(land_ea, points_ea[off]), 0)
+    moved = points_ea.copy()
+    # A small disc of land round the nearest shore point: inside the land, not on its outline.
+    moved[off] = shapely.point_on_surface(shapely.intersection(land_ea, shapely.buffer(shore, INLAND_M)))
+    return moved
+
+
 def build_model(admin1: gpd.GeoDataFrame, settlements: gpd.GeoDataFrame) -> PopulationModel:
     """Population model from the admin1 and settlements layers (EPSG:4326)."""
     units = to_equal_area(admin1.geometry.values)
-    points = to_equal_area(settlements.geometry.values)
+    # Each place counts at its assigned point on land (see geo.build.settlements), not at its GeoNames
+    # position, so coastal and border places are in their unit and on the side that holds the coast.
+    points = to_equal_area(shapely.points(settlements["land_lon"].to_numpy(), settlements["land_lat"].to_numpy()))
     shapely.prepare(units)
-    # Coastal and riverside places a little off the land polygons are moved onto their own unit,
-    # so that every person is counted in exactly one unit.
     iso_index = {iso: i for i, iso in enumerate(admin1["iso"])}
     home = settlements["admin1_iso"].map(iso_index).to_numpy()
-    inside = shapely.contains(units[home], points)
-    if not inside.all():
-        # Move each stray point to the nearest part of its unit (within 1 km more than it is off).
-        stray = ~inside
-        reach = shapely.buffer(points[stray], shapely.distance(units[home][stray], points[stray]) + 1_000.0)
-        points = points.copy()
-        points[stray] = shapely.point_on_surface(shapely.intersection(units[home][stray], reach))
     x, y = shapely.get_x(points), shapely.get_y(points)
     pop = settlements["population"].to_numpy(dtype=float)
     in_unit = np.bincount(home, weights=pop, minlength=len(units))

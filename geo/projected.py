@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -33,6 +33,7 @@ class Projected:
     outline_band: shapely.Geometry
     population: PopulationModel
     timeline: Timeline
+    water: dict[str, shapely.Geometry] = field(default_factory=dict)  # reservoir name -> polygon
 
     @property
     def control_dates(self) -> list[str]:
@@ -88,4 +89,17 @@ def projected() -> Projected:
         population=build_model(admin1, settlements),
         timeline=build_timeline(control, BASE_DATE, cells, to_equal_area(cells.geometry.values),
                                 data.control_ledger()),
+        water=dict(zip(layers["water"]["name"], to_equal_area(layers["water"].geometry.values))),
     )
+
+
+FORMER_KAKHOVKA_RESERVOIR = "former Kakhovka reservoir"
+
+
+def former_kakhovka_reservoir_bed() -> shapely.Geometry:
+    """The bed of the former Kakhovka reservoir inside Ukraine's land polygon, in EPSG:3035 metres.
+
+    GSHHG 2.3.6 outline (as before the dam was destroyed on 6 June 2023), from the water layer;
+    the land polygons count it as land, so subtract it for an area without the drained bed.
+    """
+    return projected().water[FORMER_KAKHOVKA_RESERVOIR]

@@ -7,7 +7,7 @@ import shutil
 import pytest
 import shapely
 
-from geo import control
+from geo.build import control
 from geo.build.pipeline import TYPED
 from geo.crs import area_km2, to_equal_area
 
@@ -90,3 +90,27 @@ def test_read_control_dir_refuses_two_files_for_one_date(tmp_path):
     shutil.copy(SOURCE, tmp_path / "copy.toml")
     with pytest.raises(control.ControlError, match="one line per date"):
         control.read_control_dir(tmp_path)
+
+
+def test_control_areas_hold_no_sliver_under_1_km2_in_any_unit(proj):
+    # The 2.4 km² of Dnipropetrovsk oblast once counted on 2025-02-12 came from the traced Dnieper
+    # crossing the oblast border in the former Kakhovka reservoir; the course now follows that border.
+    from geo.crs import area_km2
+
+    for date, area in proj.control.items():
+        for iso, unit in zip(proj.admin1["iso"], proj.admin1_ea):
+            pieces = shapely.get_parts(shapely.intersection(unit, area))
+            km2 = area_km2(pieces[shapely.get_type_id(pieces) == 3])
+            assert not ((km2 > 0) & (km2 < 1.0)).any(), (date, iso, sorted(km2)[:3])
+        assert "UA-12" not in {iso for iso, unit in zip(proj.admin1["iso"], proj.admin1_ea)
+                               if area_km2(shapely.intersection(unit, area)) > 0}
+
+
+def test_the_course_follows_the_oblast_border_in_the_former_kakhovka_reservoir(layers):
+    from geo.crs import to_equal_area
+
+    units = layers["admin1"].set_index("iso").geometry
+    border = to_equal_area(shapely.intersection(units["UA-12"].boundary, units["UA-23"].boundary))
+    course = to_equal_area(layers["dnieper"].set_index("part").geometry["river"])
+    along = shapely.intersection(border, shapely.buffer(course, 1.0))
+    assert along.length > 40_000  # about 55 km of the border, from below Marhanets to opposite Pokrovske

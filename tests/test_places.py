@@ -94,3 +94,36 @@ def test_cli_unknown_place_is_one_line_and_exit_2():
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
+
+
+def test_borova_in_kharkiv_oblast_by_admin1(proj):
+    place = find_place("Borova", proj, admin1="UA-63")
+    assert place.admin1_iso == "UA-63" and 49.3 < place.lat < 49.5 and 37.5 < place.lon < 37.7
+    info = describe(place, proj)
+    assert info["admin1_name"] == "Kharkiv Oblast" and info["chosen_by"] == "the place of that name in UA-63"
+
+
+def test_an_ambiguous_name_lists_every_candidate_and_the_rule(proj):
+    place = find_place("Borova", proj)
+    info = describe(place, proj)
+    units = {c["admin1_iso"] for c in info["candidates"]}
+    assert {"UA-32", "UA-63"} <= units
+    assert all(c["population"] > 0 and c["admin1_name"] for c in info["candidates"])
+    assert info["chosen_by"] == "most populous of the places of that name"
+    assert place.population == max(c["population"] for c in info["candidates"])
+    assert "candidates" not in describe(find_place("Kharkiv", proj), proj)
+
+
+def test_admin1_without_such_a_place_says_where_there_is_one(proj):
+    with pytest.raises(PlaceNotFound, match="UA-63"):
+        find_place("Borova", proj, admin1="UA-46")
+    with pytest.raises(PlaceNotFound, match="ISO code"):
+        find_place("Borova", proj, admin1="Kharkiv")
+
+
+@pytest.mark.parametrize("spelling,name", [("Artemivsk", "Bakhmut"), ("Artemovsk", "Bakhmut"),
+                                           ("Dnepropetrovsk", "Dnipro"), ("Dnipropetrovsk", "Dnipro"),
+                                           ("Kirovohrad", "Kropyvnytskyi"), ("Kirovograd", "Kropyvnytskyi"),
+                                           ("Krasnoarmiisk", "Pokrovsk"), ("Gorlovka", "Horlivka")])
+def test_older_and_russian_style_spellings(proj, spelling, name):
+    assert find_place(spelling, proj).name == name

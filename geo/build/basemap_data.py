@@ -41,3 +41,9 @@ def read_lakes(folder: Path, bbox, res: str = "f") -> np.ndarray:
     polys = [shapely.make_valid(shapely.polygons(xy)) for _, xy in _read(folder, "gshhs", res, bbox, levels={2})
              if len(xy) > 3]
     return np.asarray(polys)
+
+
+def read_land(folder: Path, bbox, res: str = "h") -> np.ndarray:
+    """GSHHG level-1 polygons (land against the sea) within bbox as Polygons."""
+    return np.asarray([shapely.make_valid(shapely.polygons(xy)) for _, xy in _read(folder, "gshhs", res, bbox, levels={1})
+                       if len(xy) > 3])

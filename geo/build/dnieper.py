@@ -12,6 +12,9 @@ estuary into the Black Sea, which lets it cut Ukraine into exactly two banks.
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import numpy as np
 import shapely
 import shapely.ops
@@ -27,12 +30,54 @@ CORRIDOR_M = 8_000.0
 NEAR_NE_M = 3_000.0
 LAND_COST = 60.0
 RIVER_COST = 0.3
+REACH_COST = 0.05
+# Around a typed reach the sources are the misplaced ones: within this distance (flat-ended, so the
+# reach's ends lie on the edge) every other cell costs as much as dry land.
+REACH_OVERRIDE_M = 2_500.0
 # Where the path starts (on Natural Earth's Dnieper inside Belarus) and ends (open Black Sea).
 START_LONLAT = (30.50, 51.45)
 SEA_LONLAT = (31.05, 46.05)
 # Open water west of the Kinburn spit, between the estuary and the sea point.
 SEA_BOX_LONLAT = (30.95, 45.98, 32.75, 46.80)
 BBOX_LONLAT = (29.5, 45.9, 36.0, 52.0)
+
+
+def read_reaches(path: Path) -> list:
+    """Typed main-channel polylines (EPSG:4326 LineStrings, upstream first) from channel.toml."""
+    with open(path, "rb") as f:
+        reaches = tomllib.load(f)["reach"]
+    lines = []
+    for r in reaches:
+        latlon = [tuple(float(v) for v in p.split(",")) for p in r["points"]]
+        if len(latlon) < 2 or not r.get("source"):
+            raise ValueError(f"{path}: reach {r.get('name')!r} needs two or more points and a source")
+        lines.append(shapely.LineString([(lon, lat) for lat, lon in latlon]))
+    return lines
+
+
+def border_reaches(unit_lonlat, neighbours_lonlat, water_lonlat, min_km: float = 3.0) -> list:
+    """The borders of one unit with its neighbours that run inside a water body (EPSG:4326 LineStrings).
+
+    Natural Earth draws Dnipropetrovsk oblast's border with Zaporizhzhia oblast along
+    the middle of the former Kakhovka reservoir; the course follows that border
+    exactly, so the banks, the units and any area bounded by the river share one
+    line and leave no sliver between them.
+    """
+    unit = to_equal_area(unit_lonlat)
+    water = shapely.buffer(to_equal_area(water_lonlat), 300.0)
+    shared = shapely.intersection(shapely.boundary(unit), shapely.boundary(to_equal_area(np.asarray(neighbours_lonlat))))
+    inside = shapely.line_merge(shapely.union_all(shapely.intersection(shared, water)))
+    parts = [g for g in shapely.get_parts(inside) if g.geom_type == "LineString" and g.length >= min_km * 1e3]
+    return [to_geographic(g) for g in parts]
+
+
+def splice(course_lonlat, exact_lonlat):
+    """The course with the stretch between the ends of ``exact_lonlat`` replaced by that line (EPSG:4326)."""
+    ends = shapely.line_locate_point(course_lonlat, shapely.points(np.asarray(exact_lonlat.coords)[[0, -1]]))
+    exact = exact_lonlat if ends[0] <= ends[1] else exact_lonlat.reverse()
+    before = shapely.ops.substring(course_lonlat, 0, ends.min())
+    after = shapely.ops.substring(course_lonlat, ends.max(), course_lonlat.length)
+    return shapely.LineString(np.vstack([np.asarray(before.coords), np.asarray(exact.coords), np.asarray(after.coords)]))
 
 
 def chain_pieces(multiline):
@@ -63,12 +108,14 @@ def _corridor(ne_dnieper, wdb_rivers, lakes, sea_box):
     return shapely.union_all(parts), lakes_on_river, rivers_on_course
 
 
-def trace_course(ne_dnieper_lonlat, wdb_rivers_lonlat, lakes_lonlat, ukraine_land_lonlat, land_around_lonlat):
+def trace_course(ne_dnieper_lonlat, wdb_rivers_lonlat, lakes_lonlat, ukraine_land_lonlat, land_around_lonlat,
+                 reaches_lonlat=()):
     """Trace the Dnieper as a LineString in EPSG:4326, from Belarus into the Black Sea.
 
     Parameters are geometries in EPSG:4326: Natural Earth's Dnieper, WDB II river
-    segments, lake polygons (GSHHG level 2 and Natural Earth), Ukraine's land and
-    the neighbours' land (everything else in the sea box counts as water).
+    segments, lake polygons (GSHHG level 2 and Natural Earth), Ukraine's land,
+    the neighbours' land (everything else in the sea box counts as water) and the
+    typed main-channel reaches the path must follow.
     """
     ne = to_equal_area(chain_pieces(ne_dnieper_lonlat))
     rivers = to_equal_area(np.asarray(wdb_rivers_lonlat))
@@ -77,6 +124,10 @@ def trace_course(ne_dnieper_lonlat, wdb_rivers_lonlat, lakes_lonlat, ukraine_lan
     sea_box = to_equal_area(shapely.box(*SEA_BOX_LONLAT).segmentize(0.05))
     sea = shapely.difference(sea_box, land)
     corridor, lakes, rivers = _corridor(ne, rivers, lakes, sea_box)
+    reaches = to_equal_area(np.asarray(list(reaches_lonlat), dtype=object))
+    if len(reaches):
+        reach_zone = shapely.union_all(shapely.buffer(reaches, REACH_OVERRIDE_M, cap_style="flat"))
+        corridor = shapely.union(corridor, reach_zone)
 
     xmin, ymin, xmax, ymax = corridor.bounds
     width, height = int((xmax - xmin) // CELL_M) + 3, int((ymax - ymin) // CELL_M) + 3
@@ -93,6 +144,11 @@ def trace_course(ne_dnieper_lonlat, wdb_rivers_lonlat, lakes_lonlat, ukraine_lan
     cost = np.full(shape, LAND_COST)
     cost[water] = 1.0 + 20.0 / (1.0 + shore_m[water] / 150.0)
     cost[on_river] = np.minimum(cost[on_river], RIVER_COST)
+    if len(reaches):
+        cost[rasterize([reach_zone], out_shape=shape, transform=transform, dtype="uint8").astype(bool)] = LAND_COST
+        on_reach = rasterize(list(reaches), out_shape=shape, transform=transform, all_touched=True,
+                             dtype="uint8").astype(bool)
+        cost[on_reach] = REACH_COST
     cost[~inside] = -1.0  # impassable
 
     def cell(lonlat):

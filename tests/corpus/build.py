@@ -5,7 +5,7 @@ memory or in the case's own temporary folder (nothing large is committed). The h
 ``files/<group>/<expect>__<name>.<ext>`` (expect: ok, error or either).
 
 Groups (see harness.GROUPS): scenario TOML (``scenarios.model.load``, and through the engine where an
-expression only fails when resolved), control-line files (``geo.control.read_control_spec`` /
+expression only fails when resolved), control-line files (``geo.build.control.read_control_spec`` /
 ``build_control``), GeoJSON through ``geo.geojson``, uploads through ``geo.upload.parse_upload``
 (GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ which the product does not accept), the app's upload chain
 (``parse_upload`` then ``scenario_geojson`` then the editor's scenario) and the command line.

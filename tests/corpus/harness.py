@@ -140,7 +140,7 @@ def expected_errors(group: str) -> tuple[type, ...]:
     if group == "scenario":
         return (ScenarioError,)
     if group == "control":
-        from geo.control import ControlError
+        from geo.build.control import ControlError
 
         return (ControlError,)
     from geo.upload import UploadError
@@ -186,7 +186,7 @@ def group_check(group: str, result, inputs: dict) -> str | None:
             return "does not round-trip through dumps/loads"
         return None
     if group == "control":
-        from geo.control import ControlSpec
+        from geo.build.control import ControlSpec
 
         return None if isinstance(result, ControlSpec) else check_lonlat_polygon(result)
     if group == "geojson":
@@ -272,7 +272,7 @@ def _layers():
 
 
 def _run_control(inputs: dict, folder: Path):
-    from geo import control
+    from geo.build import control
 
     settlements, course, ukraine = _layers()
     spec = control.read_control_spec(inputs["path"], settlements if inputs.get("resolve") else None)
@@ -317,7 +317,7 @@ RUNNERS = {"scenario": _run_scenario, "control": _run_control, "geojson": _run_g
 
 def _warm_up() -> None:
     """Import the parsers and load the embedded data once, so no case pays for it inside its 5 s."""
-    import geo.control  # noqa: F401
+    import geo.build.control  # noqa: F401
     import geo.upload  # noqa: F401
     import scenarios.geometry  # noqa: F401
     from borderline.ui import editor  # noqa: F401

@@ -16,6 +16,7 @@ A line-of-contact file is TOML written by hand (see data/sources/control/):
       { place = "Andriivka", admin1 = "UA-23" },  # admin1 picks one of several
     ]
     follow_dnieper_to_sea = true         # optional, default false
+    admin1 = ["UA-43", "UA-40"]          # instead of a ring: whole admin1 units (Crimea and Sevastopol)
     close_via = ["45.9, 31.2", ...]      # points outside Ukraine back to the first waypoint
 
 The ring of an area is its waypoints, then (with follow_dnieper_to_sea) the
@@ -44,7 +45,7 @@ from geo.crs import length_km, to_equal_area
 from geo.places import Gazetteer
 
 TOP_KEYS = ("date", "title", "sources", "notes", "area")
-AREA_KEYS = ("name", "note", "waypoints", "follow_dnieper_to_sea", "close_via")
+AREA_KEYS = ("name", "note", "waypoints", "follow_dnieper_to_sea", "close_via", "admin1")
 WAYPOINT_KEYS = ("at", "place", "admin1", "note")
 # Where a line of contact can plausibly be drawn: Ukraine, the Black Sea and
 # the Sea of Azov, and the neighbouring parts of Russia (lat, lon in degrees).
@@ -99,6 +100,7 @@ class ControlArea:
     follow_dnieper_to_sea: bool = False
     close_via: tuple[tuple[float, float], ...] = ()
     note: str | None = None
+    admin1: tuple[str, ...] = ()  # or whole admin1 units, within their administrative boundaries
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,13 @@ def _parse_area(where: str, raw, number: int) -> ControlArea:
     if not isinstance(name, str) or not name.strip():
         raise _fail(where, f'{context}missing name; add name = "..." under [[area]]')
     context = f"area {number} ({name}): "
+    if "admin1" in raw:
+        codes = raw["admin1"]
+        if not isinstance(codes, list) or not codes or not all(isinstance(c, str) and ADMIN1_CODE.match(c) for c in codes):
+            raise _fail(where, f'{context}admin1 must list ISO codes like ["UA-43", "UA-40"]')
+        if "waypoints" in raw or "close_via" in raw:
+            raise _fail(where, f"{context}an area is either whole admin1 units or a ring of waypoints, not both")
+        return ControlArea(name=name.strip(), waypoints=(), admin1=tuple(codes), note=raw.get("note"))
     waypoints = raw.get("waypoints")
     if not isinstance(waypoints, list) or len(waypoints) < 2:
         raise _fail(where, f"{context}waypoints must list at least 2 points along the line")
@@ -372,6 +381,8 @@ def area_rings(spec: ControlSpec, settlements, dnieper_course, ukraine=None) -> 
     course = _dnieper_line(dnieper_course) if any(a.follow_dnieper_to_sea for a in spec.areas) else None
     rings = []
     for number, area in enumerate(spec.areas, 1):
+        if area.admin1:
+            continue  # whole units: see build_control
         context = f"area {number} ({area.name}): "
         line = gazetteer.resolve_area(spec, number, area)
         river = _river_tail(course, line[-1]) if area.follow_dnieper_to_sea else np.empty((0, 2))
@@ -410,7 +421,7 @@ def _check_closing_legs(where: str, context: str, points: np.ndarray, ukraine) -
                            f"{inside[k]:.0f} km through Ukraine; add or move close_via points so it goes round outside Ukraine")
 
 
-def build_control(spec: ControlSpec, settlements, dnieper_course, ukraine):
+def build_control(spec: ControlSpec, settlements, dnieper_course, ukraine, units: dict | None = None):
     """The Russian-controlled part of Ukraine on spec.date, as a shapely geometry in EPSG:4326.
 
     spec: a ControlSpec from read_control_spec.
@@ -419,17 +430,25 @@ def build_control(spec: ControlSpec, settlements, dnieper_course, ukraine):
     dnieper_course: shapely LineString (EPSG:4326) of the Dnieper from Belarus
         through the estuary into the Black Sea, north to south.
     ukraine: shapely (Multi)Polygon of Ukraine in EPSG:4326.
-    Returns the union over areas of (ring polygon ∩ ukraine), made valid.
+    units: ISO code → admin1 polygon (EPSG:4326), for areas of whole units.
+    Returns the union over areas of (ring polygon ∩ ukraine) and of the whole units, made valid.
     Raises ControlError (one line) for unknown names, bad rings or closing legs through Ukraine.
     """
-    rings = np.asarray(area_rings(spec, settlements, dnieper_course, ukraine))
-    parts = shapely.make_valid(shapely.intersection(rings, ukraine))
+    ringed = [a for a in spec.areas if not a.admin1]
+    rings = np.asarray(area_rings(spec, settlements, dnieper_course, ukraine), dtype=object)
+    parts = shapely.make_valid(shapely.intersection(rings, ukraine)) if len(rings) else np.array([], dtype=object)
+    whole = []
+    for number, area in enumerate(spec.areas, 1):
+        for code in area.admin1:
+            if units is None or code not in units:
+                raise _fail(spec.where, f"area {number} ({area.name}): unknown admin1 unit {code}")
+            whole.append(units[code])
     empty = np.flatnonzero(shapely.area(parts) <= 0)
     if empty.size:
-        k = int(empty[0])
+        k = spec.areas.index(ringed[int(empty[0])])
         raise _fail(spec.where, f"area {k + 1} ({spec.areas[k].name}): the ring does not overlap Ukraine; "
                                 "check its waypoints and close_via points")
-    result = shapely.make_valid(shapely.union_all(parts))
+    result = shapely.make_valid(shapely.union_all([*parts, *whole]))
     # Keep only the areal part: lines and points can be left where rings touch.
     parts = shapely.get_parts(shapely.get_parts(result))
     return shapely.make_valid(shapely.union_all(parts[shapely.get_type_id(parts) == 3]))
