@@ -96,10 +96,9 @@ def chart(history: pd.DataFrame, marks: pd.DataFrame, unit: str, by_oblast: bool
     import altair as alt
 
     data = history[history["iso"] != "UA"] if by_oblast else history[history["iso"] == "UA"]
-    title = "Russian-administered, " + ("km²" if unit == "km2" else "% of the area" +
-                                       (" of each oblast" if by_oblast else " of Ukraine"))
+    title = "km²" if unit == "km2" else ("% of each oblast's area" if by_oblast else "% of Ukraine's area")
     y = alt.Y(f"{unit}:Q", title=title, scale=alt.Scale(zero=False) if not by_oblast else alt.Scale())
-    colour = alt.Color("name:N", title="Oblast", legend=alt.Legend(orient="bottom", columns=3)) if by_oblast \
+    colour = alt.Color("name:N", title="Oblast", legend=alt.Legend(orient="right")) if by_oblast \
         else alt.value("#b2182b")
     fmt_y = ",.0f" if unit == "km2" else ".2f"
     lines = alt.Chart(data).mark_line(point=False, strokeWidth=2).encode(
@@ -112,7 +111,7 @@ def chart(history: pd.DataFrame, marks: pd.DataFrame, unit: str, by_oblast: bool
                                        baseline="top").encode(x="day:T", y=alt.Y("ypx:Q", scale=None, axis=None), text="label:N")
     today = alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="#2166ac", strokeWidth=2).encode(
         x="day:T")
-    return alt.layer(lines, rules, texts, today).properties(height=340)
+    return alt.layer(lines, rules, texts, today).properties(height=360)
 
 
 def changes_frame(changes, population: dict) -> pd.DataFrame:
