@@ -98,7 +98,7 @@ def chart(history: pd.DataFrame, marks: pd.DataFrame, unit: str, by_oblast: bool
     data = history[history["iso"] != "UA"] if by_oblast else history[history["iso"] == "UA"]
     title = "km²" if unit == "km2" else ("% of each oblast's area" if by_oblast else "% of Ukraine's area")
     y = alt.Y(f"{unit}:Q", title=title, scale=alt.Scale(zero=False) if not by_oblast else alt.Scale())
-    colour = alt.Color("name:N", title="Oblast", legend=alt.Legend(orient="right")) if by_oblast \
+    colour = alt.Color("name:N", title="Oblast", legend=alt.Legend(orient="right", labelLimit=260)) if by_oblast \
         else alt.value("#b2182b")
     fmt_y = ",.0f" if unit == "km2" else ".2f"
     lines = alt.Chart(data).mark_line(point=False, strokeWidth=2).encode(
@@ -108,7 +108,8 @@ def chart(history: pd.DataFrame, marks: pd.DataFrame, unit: str, by_oblast: bool
     rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#555").encode(
         x="day:T", tooltip=[alt.Tooltip("label:N", title="Proposal"), alt.Tooltip("scenarios:N", title="Scenarios")])
     texts = alt.Chart(marks).mark_text(align="left", dx=3, dy=-4, angle=0, fontSize=11, color="#333",
-                                       baseline="top").encode(x="day:T", y=alt.Y("ypx:Q", scale=None, axis=None), text="label:N")
+                                       baseline="top").encode(
+        x="day:T", y=alt.Y("ypx:Q", scale=None, axis=None), text="label:N")
     today = alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="#2166ac", strokeWidth=2).encode(
         x="day:T")
     return alt.layer(lines, rules, texts, today).properties(height=360)
