@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from borderline.ui import editor, session
+from borderline.ui import days, editor, session
 from scenarios.values import DMZ_MAX_KM, RADIUS_MAX_KM
 
 MAX_CITIES = 3
 MAX_ZONES = 3
 BANK_LABELS = {"left": "left (east)", "right": "right (west)"}
+
+
+def day_input(where, label: str, key: str, collapsed: bool = False) -> None:
+    """A date input over the supported days (``key``, a datetime.date) and its "latest" switch (``key_latest``)."""
+    cal = days.calendar()
+    session.default(key, cal.last_date)
+    latest = bool(session.get(f"{key}_latest"))
+    where.date_input(label, min_value=cal.first_date, max_value=cal.last_date, key=key, format="YYYY-MM-DD",
+                     disabled=latest, label_visibility="collapsed" if collapsed else "visible",
+                     help=f"Any day from {cal.first} to {cal.last}")
+    where.checkbox("the latest line", key=f"{key}_latest", help=f"Always the latest day with a line ({cal.last} now)")
 
 
 def area_widgets(prefix: str, oblasts: dict, dates: list[str], zone: bool = False) -> None:
@@ -18,7 +29,7 @@ def area_widgets(prefix: str, oblasts: dict, dates: list[str], zone: bool = Fals
     name = lambda c: f"{oblasts[c]} ({c})"  # noqa: E731
     st.checkbox("The area Russia controlled on a date", key=f"{prefix}control")
     c1, c2 = st.columns([1, 2])
-    c1.selectbox("Control date", dates, key=f"{prefix}control_date")
+    day_input(c1, "Control date", f"{prefix}control_date")
     c2.multiselect("… only in these oblasts (empty: all of it)", codes, format_func=name,
                    key=f"{prefix}control_oblasts")
     st.multiselect("Whole oblasts", codes, format_func=name, key=f"{prefix}oblasts")
@@ -39,7 +50,7 @@ def area_widgets(prefix: str, oblasts: dict, dates: list[str], zone: bool = Fals
     c1, c2 = st.columns([2, 1])
     c1.checkbox("Take out the area Russia controlled on the date", key=f"{prefix}minus",
                 help="For a zone such as 'the part of Donetsk oblast Ukraine holds'.")
-    c2.selectbox("Date", dates, key=f"{prefix}minus_date", label_visibility="collapsed")
+    day_input(c2, "Date", f"{prefix}minus_date", collapsed=True)
 
 
 def zone_widgets(oblasts: dict, dates: list[str]) -> None:

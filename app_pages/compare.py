@@ -6,7 +6,7 @@ import streamlit as st
 
 from borderline import webmap
 from borderline.style import COMPARE
-from borderline.ui import session, tables
+from borderline.ui import days, session, tables
 from borderline.ui.page import (PageContext, evaluation, guard, outline_layers, scenario_layers, show_dual_map,
                                 show_legend, show_map)
 from borderline.ui.text import esc, md
@@ -23,7 +23,8 @@ def render(ctx: PageContext) -> None:
     sa, sb = a.scenario(), b.scenario()
     st.markdown(f"### A: {md(sa.title)}  \n### B: {md(sb.title)}")
     st.caption(f"Both at DMZ {vs.ua_km:g} km (Ukrainian side) / {vs.ru_km:g} km (Russian side), "
-               f"against the baseline of {vs.baseline}.")
+               
+               f"against the baseline of {days.label(vs.baseline, days.calendar())}.")
     widths = (vs.ua_km, vs.ru_km, vs.baseline)
     ev_a, ev_b = evaluation(a.toml, *widths, ctx.base_dir(a)), evaluation(b.toml, *widths, ctx.base_dir(b))
     opts = ctx.opts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _library
-from app_pages._area_form import area_widgets, zone_widgets
+from app_pages._area_form import area_widgets, day_input, zone_widgets
 from borderline import webmap
 from borderline.ui import catalog, editor, panels, session
 from borderline.ui import state as url
@@ -50,7 +50,6 @@ def _editable(entry: catalog.Entry) -> bool:
 
 def build_tab(ctx: PageContext) -> None:
     session.restore_draft()
-    session.default("ed_baseline", ctx.dates[-1])
     editable = [e for e in ctx.entries if _editable(e)]
     labels = {e.id: e.label for e in editable}
     c1, c2 = st.columns([3, 1])
@@ -66,7 +65,7 @@ def build_tab(ctx: PageContext) -> None:
         c1, c2, c3 = st.columns(3)
         c1.text_input("Proposed by", key="ed_proposed_by", max_chars=300)
         c2.text_input("Date", key="ed_date", max_chars=40, placeholder="2025-11")
-        c3.selectbox("Baseline control date", ctx.dates, key="ed_baseline")
+        day_input(c3, "Baseline control date", "ed_baseline")
         st.text_input("Source", key="ed_source", max_chars=1000)
         st.markdown("**Russian-administered territory**")
         area_widgets(editor.TERRITORY, ctx.oblasts, ctx.dates)

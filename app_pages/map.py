@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from borderline import webmap
-from borderline.ui import panels, session, tables
+from borderline.ui import days, panels, session, tables
 from borderline.ui import state as url
 from borderline.ui.page import PageContext, evaluation, guard, scenario_layers, show_legend, show_map
 from borderline.ui.text import md
@@ -33,7 +33,8 @@ def render(ctx: PageContext) -> None:
     entry = ctx.by_id[vs.scenario]
     s = entry.scenario()
     st.markdown(f"### {md(s.title)}")
-    st.caption(f"{md(s.provenance.proposed_by)} · {md(s.provenance.date)} · baseline {vs.baseline} · "
+    baseline = days.label(vs.baseline, days.calendar())
+    st.caption(f"{md(s.provenance.proposed_by)} · {md(s.provenance.date)} · baseline {baseline} · "
                f"DMZ {vs.ua_km:g} km (Ukrainian side) / {vs.ru_km:g} km (Russian side)")
     note = url.beyond_slider_note(vs.ua_km, vs.ru_km)
     if note:

@@ -127,6 +127,35 @@ def _switch() -> float:
     return time.perf_counter() - start
 
 
+_SLIDER: dict = {}
+
+
+def _slider_setup() -> None:
+    s = _session()
+    context, page = s.new_page()
+    page.goto(f"{s.server.url}?view=time&day=latest")
+    s.harness.wait_for_map(page)
+    _SLIDER.update(context=context, page=page)
+
+
+def _slider() -> float:
+    """Seconds from a key press on the time view's slider (a step back, or to the end) to that day's layers painted
+    in the map (a day not shown before, so not cached, except the end)."""
+    s, page = _session(), _SLIDER["page"]
+    value = page.locator('[data-testid="stSliderThumbValue"]').first
+    before = value.inner_text()
+    start = time.perf_counter()
+    s.harness.press_slider(page, "Day", "End" if before <= "2024-09-01" else "PageDown")
+    page.wait_for_function("(b) => { const e = document.querySelector('[data-testid=stSliderThumbValue]');"
+                           " return e && e.innerText !== b; }", arg=before, timeout=60_000)
+    day = value.inner_text()
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function("(day) => { const g = window.__GLOBAL_DATA__.last_feature_group;"
+                            " return g && g.includes('Russian-administered on ' + day); }", arg=day, timeout=60_000)
+    frame.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return time.perf_counter() - start
+
+
 def _payload_mb() -> float:
     """The largest built-in's map as a self-contained page (Leaflet inlined), DMZ 50 km, every layer on."""
     from borderline import webmap
@@ -158,5 +187,7 @@ if _browser_available():
              _first_draw, repeat=3, target="< 4 s", setup=_warm),
         Case("app_switch_s", "app: scenario switch to the new layers painted in the map", "s", _switch,
              repeat=8, target="< 1 s", setup=_switch_setup),
+        Case("app_time_slider_s", "app: time slider moved (a new day) to that day's layers painted in the map", "s",
+             _slider, repeat=8, target="≤ 1 s", setup=_slider_setup),
         *CASES,
     ]

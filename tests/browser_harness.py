@@ -183,3 +183,21 @@ def feature_group_stamp(page, index: int = 0) -> str:
             break
     return frame.evaluate("() => { const g = window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.last_feature_group;"
                           " return g ? g.length + ':' + g.slice(-200) : ''; }")
+
+
+CHART = '[data-testid="stVegaLiteChart"]'
+
+
+def wait_for_chart(page, timeout_ms: float = 60_000) -> int:
+    """Wait until a Vega-Lite chart (st.altair_chart) has drawn; return the number of marks its SVG or canvas holds."""
+    drawn = page.locator(f"{CHART} canvas, {CHART} svg .mark-line path, {CHART} svg .mark-rule line")
+    drawn.first.wait_for(state="attached", timeout=timeout_ms)
+    return drawn.count()
+
+
+def press_slider(page, label: str, key: str) -> None:
+    """Focus the thumb of the st.slider whose label is ``label`` and press a key (Home, End, ArrowRight...)."""
+    block = page.locator('[data-testid="stSlider"]', has_text=label).first
+    thumb = block.locator('input[type="range"], [role="slider"]').first
+    thumb.focus()
+    thumb.press(key)

@@ -143,3 +143,25 @@ def test_downloads_come_from_the_shared_export_module(page, server):
         page.get_by_role("button", name="PNG", exact=True).click()
     assert Path(info.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert page.attempted_external == [], f"requests off this machine: {page.attempted_external}"
+
+
+def test_time_view_draws_map_and_chart_offline_and_the_slider_moves_the_day(page, server):
+    page.goto(server.url + "?view=time&day=2025-11-20")
+    assert harness.wait_for_map(page) >= 40
+    assert harness.wait_for_chart(page) >= 1, "the chart of the area over time did not draw"
+    area_before = harness.metric_value(page, "Russian-administered")
+    stamp_before = harness.feature_group_stamp(page)
+    harness.press_slider(page, "Day", "Home")  # the first supported day
+    page.wait_for_function("(before) => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+                           ".some(e => e.innerText.endsWith('km²') && e.innerText !== before)", arg=area_before,
+                           timeout=60_000)
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function("(before) => { const g = window.__GLOBAL_DATA__.last_feature_group;"
+                            " return g && (g.length + ':' + g.slice(-200)) !== before; }", arg=stamp_before,
+                            timeout=60_000)
+    page.wait_for_function("() => location.search.includes('day=2024-07-08')", timeout=30_000)
+    assert not page.locator('[data-testid="stException"]').count(), "a traceback is shown"
+    page.get_by_text("By oblast", exact=True).first.click()
+    page.get_by_text("Luhansk Oblast").first.wait_for(timeout=60_000)  # the chart's legend, per oblast
+    shot(page, "app_time.png")
+    assert page.attempted_external == [], f"requests off this machine: {page.attempted_external}"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from borderline.ui import editor, tables
+from borderline.ui import days, editor, tables
 from borderline.ui import state as url
 from borderline.ui.text import esc, md
 from scenarios.engine import evaluate
@@ -24,10 +26,10 @@ def test_builtins_of_the_editors_shape_round_trip_through_the_form(sid):
         uploads[f"k{len(uploads)}"] = geojson
         return f"k{len(uploads) - 1}"
 
-    values = editor.values_from_draft(editor.from_scenario(scenario), ["2025-02-12", "2025-11-20", "2025-12-24"],
-                                      upload_key)
+    values = editor.values_from_draft(editor.from_scenario(scenario), days.calendar(), upload_key)
     again = editor.to_scenario(editor.draft_from_values(values, uploads))
     assert again.id == scenario.id
+    assert again.baseline == scenario.baseline, "the form changed the scenario's own day"
     # Same geometry whatever the order of the union's parts.
     a, b = evaluate(scenario).metrics, evaluate(again).metrics
     assert a.russian_administered_km2 == pytest.approx(b.russian_administered_km2, rel=1e-9)
@@ -94,3 +96,59 @@ def test_compare_table_has_deltas_b_minus_a():
     assert row["B − A"] == pytest.approx(b.russian_administered_km2 - a.russian_administered_km2, abs=1)
     shown = tables.compare_display(a, b)
     assert shown.set_index("Measure").loc["Russian-administered", "B − A"].startswith("+")
+
+
+def test_the_forms_days_are_the_scenarios_own_and_latest_stays_latest():
+    cal = days.calendar()
+    plan = load_builtin("us-28-point-plan-2025-11")
+    values = editor.values_from_draft(editor.from_scenario(plan), cal, lambda g: "k")
+    assert values["ed_baseline"].isoformat() == "2025-11-20" and values["ed_baseline_latest"] is False
+    latest = load_builtin("status-quo-latest")
+    values = editor.values_from_draft(editor.from_scenario(latest), cal, lambda g: "k")
+    assert values["ed_baseline_latest"] is True and values["ed_t_control_date_latest"] is True
+    draft = editor.draft_from_values(values, {})
+    assert draft.baseline == "latest" and draft.territory.control == "latest"
+
+
+def test_url_days_round_trip_and_bad_days_are_one_line_notes():
+    cal, ids = days.calendar(), builtin_ids()
+    state = url.ViewState(view="time", scenario="us-28-point-plan-2025-11", baseline="2025-11-20", day="2025-06-01",
+                          since="2025-10-01", until="2025-11-30")
+    back, notes = url.from_query(url.to_query(state), ids, cal)
+    assert back == state and notes == []
+    back, notes = url.from_query({"view": "map", "base": "latest"}, ids, cal)
+    assert back.baseline == "latest" and notes == []
+    bad, notes = url.from_query({"view": "time", "base": "1900-01-01", "day": "2025-13-45", "from": "soon",
+                                 "to": "2099-01-01"}, ids, cal)
+    assert bad.baseline is None and bad.day == "latest" and bad.since is None and bad.until is None
+    assert len(notes) == 4 and all("\n" not in n for n in notes)
+    assert any("1900-01-01" in n and "before the first line" in n for n in notes)
+
+
+def test_a_day_before_the_record_resolves_and_every_supported_day_is_accepted():
+    cal = days.calendar()
+    for day in (cal.first, "2025-11-20", cal.last, "latest"):
+        assert cal.check(day) == day
+    assert cal.resolved("latest") == cal.last
+    assert days.weekly("2025-01-01", "2025-01-20") == ["2025-01-01", "2025-01-08", "2025-01-15", "2025-01-20"]
+
+
+def test_the_changes_table_lists_pokrovsk_with_its_population():
+    from borderline.ui import timeview
+
+    frame = timeview.changes_between("2025-10-01", "2025-11-30", {"UA-14": "Donetsk Oblast"})
+    row = frame.set_index("Place").loc["Pokrovsk"]
+    assert row["Oblast"] == "Donetsk Oblast" and row["Day"] == "2025-11-03"
+    assert row["From → to"] == "Ukrainian-held → Russian-administered"
+    assert re.fullmatch(r"\d{1,3}(,\d{3})+", row["Population (GeoNames)"])
+
+
+def test_the_chart_marks_the_proposals_days():
+    from borderline.ui import catalog, timeview
+
+    marks = timeview.proposal_marks(catalog.builtin_entries(), days.calendar())
+    shown = {str(d.date()): label for d, label in zip(marks["day"], marks["label"])}
+    assert {"2025-02-12", "2025-11-20", "2025-12-24"} <= set(shown)
+    assert "28-point" in shown["2025-11-20"] and "20-point" in shown["2025-12-24"]
+    spec = timeview.chart(timeview.history_frame(days.calendar()), marks, "pct", True, "2025-11-20").to_dict()
+    assert len(spec["layer"]) == 4

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from borderline.ui.days import Calendar, from_widget
 from scenarios.model import Scenario, ScenarioError, scenario_from_dict
 
 ZONE_TYPES = ("demilitarized", "referendum", "border_buffer")
@@ -211,10 +212,26 @@ def zone_prefix(i: int) -> str:
     return f"ed_z{i}_"
 
 
+def _day(values, key: str) -> str:
+    """The day a date input (``key``, a datetime.date) and its "latest" switch (``key_latest``) say."""
+    value = values.get(key)
+    if value is None and not values.get(f"{key}_latest"):
+        return ""
+    return from_widget(bool(values.get(f"{key}_latest")), value)
+
+
+def _day_values(key: str, day: str | None, cal: Calendar) -> dict:
+    """The values of a date input and its "latest" switch that show ``day`` (its own day, never another)."""
+    if not day:
+        return {key: cal.last_date, f"{key}_latest": False}
+    latest, shown = cal.widget(day)
+    return {key: shown, f"{key}_latest": latest}
+
+
 def _area_from_values(values, prefix: str, uploads: dict) -> AreaDraft:
     n = int(values.get(f"{prefix}ncities", 0) or 0)
     return AreaDraft(
-        control=values.get(f"{prefix}control_date") if values.get(f"{prefix}control") else None,
+        control=_day(values, f"{prefix}control_date") or None if values.get(f"{prefix}control") else None,
         control_oblasts=list(values.get(f"{prefix}control_oblasts") or []),
         oblasts=list(values.get(f"{prefix}oblasts") or []),
         bank_oblasts=list(values.get(f"{prefix}bank_oblasts") or []),
@@ -223,7 +240,7 @@ def _area_from_values(values, prefix: str, uploads: dict) -> AreaDraft:
         uploads=[uploads[k] for k in values.get(f"{prefix}uploads") or [] if k in uploads],
         cities=[(values.get(f"{prefix}city{i}") or "", float(values.get(f"{prefix}radius{i}") or 15.0))
                 for i in range(n)],
-        minus_control=values.get(f"{prefix}minus_date") if values.get(f"{prefix}minus") else None,
+        minus_control=_day(values, f"{prefix}minus_date") or None if values.get(f"{prefix}minus") else None,
     )
 
 
@@ -241,34 +258,34 @@ def draft_from_values(values, uploads: dict) -> Draft:
         id=(values.get("ed_id") or "").strip() or slugify(title), title=title,
         summary=values.get("ed_summary") or "", proposed_by=values.get("ed_proposed_by") or "",
         date=values.get("ed_date") or "", source=values.get("ed_source") or "",
-        baseline=values.get("ed_baseline") or "", territory=_area_from_values(values, TERRITORY, uploads),
+        baseline=_day(values, "ed_baseline"), territory=_area_from_values(values, TERRITORY, uploads),
         ua_km=float(values.get("ed_ua") or 0.0), ru_km=float(values.get("ed_ru") or 0.0), zones=zones)
 
 
-def _area_values(prefix: str, area: AreaDraft, dates: list[str], upload_key) -> dict:
-    def date_or_last(d):
-        return d if d in dates else dates[-1]
-
-    out = {f"{prefix}control": bool(area.control), f"{prefix}control_date": date_or_last(area.control),
+def _area_values(prefix: str, area: AreaDraft, cal: Calendar, upload_key) -> dict:
+    out = {f"{prefix}control": bool(area.control), **_day_values(f"{prefix}control_date", area.control, cal),
            f"{prefix}control_oblasts": list(area.control_oblasts), f"{prefix}oblasts": list(area.oblasts),
            f"{prefix}bank_oblasts": list(area.bank_oblasts), f"{prefix}bank": area.bank,
            f"{prefix}bank_whole": area.bank_whole, f"{prefix}uploads": [upload_key(g) for g in area.uploads],
            f"{prefix}ncities": len(area.cities), f"{prefix}minus": bool(area.minus_control),
-           f"{prefix}minus_date": date_or_last(area.minus_control)}
+           **_day_values(f"{prefix}minus_date", area.minus_control, cal)}
     for i, (name, radius) in enumerate(area.cities):
         out[f"{prefix}city{i}"], out[f"{prefix}radius{i}"] = name, float(radius)
     return out
 
 
-def values_from_draft(d: Draft, dates: list[str], upload_key) -> dict:
-    """The widget values that show a draft. ``upload_key(geojson)`` files an inline polygon as an upload."""
+def values_from_draft(d: Draft, cal: Calendar, upload_key) -> dict:
+    """The widget values that show a draft, its days as they are (``cal``: the supported days, ``days.calendar()``).
+
+    ``upload_key(geojson)`` files an inline polygon as an upload.
+    """
     out = {f"ed_{k}": getattr(d, k) for k in ("id", "title", "summary", "proposed_by", "date", "source")}
-    out.update(ed_baseline=d.baseline if d.baseline in dates else dates[-1], ed_ua=float(d.ua_km),
-               ed_ru=float(d.ru_km), ed_nzones=len(d.zones))
-    out.update(_area_values(TERRITORY, d.territory, dates, upload_key))
+    out.update(_day_values("ed_baseline", d.baseline, cal), ed_ua=float(d.ua_km), ed_ru=float(d.ru_km),
+               ed_nzones=len(d.zones))
+    out.update(_area_values(TERRITORY, d.territory, cal, upload_key))
     for i, z in enumerate(d.zones):
         p = zone_prefix(i)
         out.update({f"{p}name": z.name, f"{p}type": z.type, f"{p}width": float(z.width_km),
                     f"{p}description": z.description})
-        out.update(_area_values(p, z.area, dates, upload_key))
+        out.update(_area_values(p, z.area, cal, upload_key))
     return out

@@ -216,3 +216,24 @@ def show_dual_map(dual, key: str, height: int) -> None:
 def show_legend(entries, title: str) -> None:
     """The legend under a map (labels in ``entries`` are already escaped)."""
     st.html(webmap.LEGEND_CSS + webmap.legend_html(entries, title))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Control through time (the time view)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def day_layers(day: str) -> dict:
+    """Display layers of the Russian-administered area and its line of contact on a (resolved) day."""
+    from borderline.ui import timeview
+
+    return timeview.day_layers(day)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def history_frame(first: str, last: str):
+    """The weekly Russian-administered area of Ukraine and of each oblast from ``first`` to ``last``."""
+    from borderline.ui import days, timeview
+
+    cal = days.calendar()
+    return timeview.history_frame(days.Calendar(first, last, cal.resolve, first))

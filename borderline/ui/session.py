@@ -3,7 +3,7 @@
 Streamlit forgets a widget's value when a run does not draw it (a view that is
 not shown), so what must outlive a view change is kept canonically under its
 own key (``view``, ``scenario``, ``other``, ``layout``, ``ua``, ``ru``,
-``same``, ``baseline``) and copied to and from its widget ``w_<key>``
+``same``, ``baseline``, and the time view's ``day``, ``since``, ``until``) and copied to and from its widget ``w_<key>``
 (``bound``). Callbacks cannot draw, so their messages wait in ``flash`` for the
 next run. Every read and write of ``st.session_state`` by the app goes through
 this module.
@@ -15,14 +15,15 @@ from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
-from borderline.ui import editor
+from borderline.ui import days, editor
 from borderline.ui import state as url
 from borderline.uploads import UploadStore
 
 SS = st.session_state
 DRAFT_KEPT = "_ed_kept"
 DRAFT_PREFIX = "ed_"
-DRAFT_BUTTONS = ("ed_open", "ed_save")  # buttons hold no value to keep (and cannot be set)
+DRAFT_BUTTONS = ("ed_open", "ed_save")
+DEFAULT_SPAN_DAYS = 61  # the time view's table of changes: by default the two months up to its day  # buttons hold no value to keep (and cannot be set)
 
 
 def get(key: str, default=None):
@@ -88,7 +89,56 @@ def upload_result(value: tuple[str, str] | None = None) -> tuple[str, str] | Non
 def view_state() -> url.ViewState:
     """The canonical state of the view."""
     return url.ViewState(view=SS.view, scenario=SS.scenario, other=SS.other, ua_km=SS.ua, ru_km=SS.ru,
-                         baseline=SS.baseline, layout=SS.layout)
+                         baseline=SS.baseline, layout=SS.layout, day=SS.day, since=SS.since, until=SS.until)
+
+
+# Days: the canonical value is a string (``YYYY-MM-DD`` or ``latest``); its date input ``w_<key>`` holds a
+# datetime.date and, where "latest" can be said, a switch ``w_<key>_latest``.
+
+
+def put_day(key: str, day: str | None, cal: days.Calendar) -> None:
+    """Set a canonical day and its widgets (from a callback, or before the widgets are drawn)."""
+    SS[key] = day
+    latest, shown = cal.widget(day)
+    SS[f"w_{key}"] = shown
+    SS[f"w_{key}_latest"] = latest and day is not None
+
+
+def _day_from_widget(key: str, switch: bool = True) -> None:
+    latest = switch and bool(SS.get(f"w_{key}_latest"))
+    SS[key] = days.from_widget(latest, SS[f"w_{key}"])
+    if not switch:
+        SS[f"w_{key}_latest"] = False
+
+
+def bound_day(key: str, cal: days.Calendar, switch: bool = True) -> dict:
+    """Date input (or slider) arguments that keep the canonical day ``key``; ``switch``: it has a "latest" switch,
+    ``w_<key>_latest`` (without one, moving the widget names a day)."""
+    if f"w_{key}" not in SS:
+        put_day(key, SS.get(key), cal)
+    return {"key": f"w_{key}", "on_change": _day_from_widget, "args": (key, switch)}
+
+
+def bound_latest(key: str, cal: days.Calendar) -> dict:
+    """Arguments of the "latest" switch of the day ``key``."""
+    if f"w_{key}_latest" not in SS:
+        put_day(key, SS.get(key), cal)
+    return {"key": f"w_{key}_latest", "on_change": _day_from_widget, "args": (key,)}
+
+
+def set_day(key: str, day: str, cal: days.Calendar) -> None:
+    """A button's callback: show this day."""
+    put_day(key, day, cal)
+
+
+def own_day(day: str, cal: days.Calendar) -> str:
+    """A scenario's baseline as the sidebar holds it: ``latest``, or the day its line is of."""
+    if day == days.LATEST:
+        return day
+    try:
+        return cal.resolve(day)
+    except ValueError:  # a day no line covers: the evaluation says so when it runs
+        return day
 
 
 def use_scenario_defaults(entry, dates: list[str]) -> None:
@@ -103,7 +153,7 @@ def use_scenario_defaults(entry, dates: list[str]) -> None:
     put("ru", ru)
     put("same", ua == ru)
     SS["w_both"] = ua
-    put("baseline", s.baseline if s.baseline in dates else dates[-1])
+    put_day("baseline", own_day(s.baseline, days.calendar()), days.calendar())
 
 
 def pick_scenario(scenario_id: str, entry, dates: list[str]) -> None:
@@ -134,8 +184,12 @@ def init_from_url(by_id: Mapping, dates: list[str], views: Iterable[str], page_v
         return
     params = st.query_params.to_dict()
     params.setdefault("view", page_view)
-    vs, notes = url.from_query(params, list(by_id), dates, tuple(views))
+    cal = days.calendar()
+    vs, notes = url.from_query(params, list(by_id), cal, tuple(views))
     SS.view, SS.scenario, SS.other, SS.layout = vs.view, vs.scenario, vs.other, vs.layout
+    SS.day = vs.day
+    until = vs.until or cal.resolved(vs.day)  # the table's default: the two months up to the day shown
+    SS.since, SS.until = vs.since or max(cal.first, days.shift(until, -DEFAULT_SPAN_DAYS)), until
     use_scenario_defaults(by_id[vs.scenario], dates)
     if vs.ua_km is not None:
         put("ua", vs.ua_km)
@@ -144,7 +198,7 @@ def init_from_url(by_id: Mapping, dates: list[str], views: Iterable[str], page_v
     put("same", SS.ua == SS.ru)
     SS["w_both"] = SS.ua
     if vs.baseline:
-        put("baseline", vs.baseline)
+        put_day("baseline", vs.baseline, cal)
     SS.uploads = UploadStore()
     for note in notes:
         flash("info", f"Link: {note}.")
@@ -201,9 +255,12 @@ def draft() -> editor.Draft:
     return editor.draft_from_values(SS, uploads().geojson_by_key())
 
 
-def load_draft(d: editor.Draft, dates: list[str]) -> None:
-    """Fill the editor's widgets from a draft (from a callback); inline polygons become this session's uploads."""
-    set_values(editor.values_from_draft(d, dates, lambda g: uploads().add(g, "polygon from the scenario")))
+def load_draft(d: editor.Draft, dates=None) -> None:
+    """Fill the editor's widgets from a draft (from a callback); inline polygons become this session's uploads.
+
+    The form's dates are the draft's own (any supported day); ``dates`` is not used (kept for callers).
+    """
+    set_values(editor.values_from_draft(d, days.calendar(), lambda g: uploads().add(g, "polygon from the scenario")))
 
 
 def open_in_editor(entry, dates: list[str], copy: bool = False) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from borderline import webmap
-from borderline.ui import session
+from borderline.ui import days, session
 from borderline.ui import state as url
 
 LAYOUT_LABELS = {"side": "Side by side, maps in sync", "overlay": "One map, both outlines"}
@@ -41,9 +41,19 @@ def draw(view_labels: Mapping[str, str], scenarios: int, entries, dates: list[st
             sb.selectbox("Scenario B", ids, format_func=lambda i: by_id[i].label, **session.bound("other"))
             sb.radio("Layout", list(LAYOUT_LABELS), format_func=LAYOUT_LABELS.get, **session.bound("layout"))
         dmz_controls(sb)
-        sb.selectbox("Baseline control date", dates, help="Changes of hands are measured against the area "
-                     "Russia controlled on this date.", **session.bound("baseline"))
+        baseline_control(sb)
     return layer_switches(sb)
+
+
+def baseline_control(sb) -> None:
+    """The baseline: any supported day, or the latest line (a scenario, when picked, sets its own day)."""
+    cal = days.calendar()
+    latest = bool(session.get("baseline") == days.LATEST)
+    sb.date_input("Baseline control date", min_value=cal.first_date, max_value=cal.last_date, format="YYYY-MM-DD",
+                  disabled=latest, help=f"Changes of hands are measured against the area Russia controlled on this "
+                  f"day: any day from {cal.first} to {cal.last}.", **session.bound_day("baseline", cal))
+    sb.checkbox("Latest line", help=f"The latest day with a line ({cal.last}).",
+                **session.bound_latest("baseline", cal))
 
 
 def dmz_controls(sb) -> None:

@@ -3,7 +3,9 @@
 The URL holds: ``view`` (map, compare, editor, import), ``s`` (scenario id),
 ``b`` (the second scenario of the comparison), ``ua`` and ``ru`` (DMZ widths in
 km on the Ukrainian and the Russian side), ``base`` (baseline control date)
-and ``layout`` (side or overlay, for the comparison).
+``layout`` (side or overlay, for the comparison); and for the time view ``day``
+(the day it shows), ``from`` and ``to`` (the days of its table of changes).
+A date is ``YYYY-MM-DD`` or ``latest``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Mapping
 
 from scenarios.values import DMZ_MAX_KM, SLUG
 
-VIEWS = ("map", "compare", "editor", "import")
+VIEWS = ("map", "compare", "editor", "import", "time")
 LAYOUTS = ("side", "overlay")
 SLIDER_MAX_KM = DMZ_MAX_KM  # the sliders reach the model's maximum: no scenario is shown at another width
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -32,6 +34,9 @@ class ViewState:
     ru_km: float | None = None
     baseline: str | None = None
     layout: str = "side"
+    day: str = "latest"  # the time view's day
+    since: str | None = None  # the time view's table: after this day ... (None: its default)
+    until: str | None = None  # ... up to this day
 
 
 def _first(value) -> str | None:
@@ -57,13 +62,30 @@ def _width(text: str | None, name: str, notes: list[str]) -> float | None:
     return value
 
 
-def from_query(params: Mapping, known_ids: list[str], dates: list[str],
+def _day(text: str | None, what: str, dates, notes: list[str], fallback: str) -> str | None:
+    """A day of the link checked against ``dates`` (a list of days, or a ``days.Calendar``), or None and a note."""
+    if text is None:
+        return None
+    if hasattr(dates, "check"):
+        try:
+            return dates.check(text)
+        except ValueError as exc:
+            notes.append(f"{what} {text[:20]!r} in the link: {str(exc).splitlines()[0] if str(exc) else 'unreadable'}; "
+                         f"{fallback} is used")
+            return None
+    if DATE.match(text) and text in dates:
+        return text
+    notes.append(f"{what} {text[:20]!r} in the link has no control line; {fallback} is used")
+    return None
+
+
+def from_query(params: Mapping, known_ids: list[str], dates,
                views: tuple[str, ...] = VIEWS) -> tuple[ViewState, list[str]]:
     """The state a URL asks for, and a note for each part of it that had to be ignored.
 
     Parameters: ``params`` the query parameters; ``known_ids`` the scenario ids
-    on offer; ``dates`` the baseline control dates on offer; ``views`` the views
-    the app has (its pages).
+    on offer; ``dates`` the supported days (a ``days.Calendar``, or a list of
+    days); ``views`` the views the app has (its pages).
     """
     state, notes = ViewState(), []
     view = _first(params.get("view"))
@@ -81,12 +103,10 @@ def from_query(params: Mapping, known_ids: list[str], dates: list[str],
             notes.append(f"scenario {sid[:64]!r} in the link is not in this library; showing {getattr(state, attr)}")
     state.ua_km = _width(_first(params.get("ua")), "the Ukrainian-side DMZ width", notes)
     state.ru_km = _width(_first(params.get("ru")), "the Russian-side DMZ width", notes)
-    base = _first(params.get("base"))
-    if base is not None:
-        if DATE.match(base) and base in dates:
-            state.baseline = base
-        else:
-            notes.append(f"baseline {base[:20]!r} in the link has no control line; the scenario's is used")
+    state.baseline = _day(_first(params.get("base")), "baseline", dates, notes, "the scenario's")
+    state.day = _day(_first(params.get("day")), "day", dates, notes, "the latest day") or state.day
+    state.since = _day(_first(params.get("from")), "from", dates, notes, "the default")
+    state.until = _day(_first(params.get("to")), "to", dates, notes, "the default")
     layout = _first(params.get("layout"))
     if layout in LAYOUTS:
         state.layout = layout
@@ -105,6 +125,12 @@ def to_query(state: ViewState) -> dict[str, str]:
         out["ru"] = f"{state.ru_km:g}"
     if state.baseline:
         out["base"] = state.baseline
+    if state.view == "time":
+        out["day"] = state.day
+        if state.since:
+            out["from"] = state.since
+        if state.until:
+            out["to"] = state.until
     return out
 
 

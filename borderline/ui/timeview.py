@@ -1,0 +1,134 @@
+"""The "control on a day" view's data: the day's figures and map layers, the area over time as a chart, and the
+places changing hands between two days (no Streamlit here; the chart is Altair, drawn by Streamlit offline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from borderline import format as fmt
+from borderline import webmap
+from borderline.ui.days import Calendar, weekly
+
+SIDE = {"russia": "Russian-administered", "ukraine": "Ukrainian-held"}
+# Short labels of the built-ins' days on the chart; other days are labelled from their scenarios' titles.
+SHORT_LABELS = {"us-28-point-plan-2025-11": "US 28-point plan", "us-ukraine-20-point-2025-12":
+                "US–Ukraine 20-point plan", "status-quo-2025-02": "talks open"}
+UNITS = {"km2": "km²", "pct": "% of the area"}
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """The Russian-administered area on a day: km², share of Ukraine, estimated population (2022 baseline)."""
+
+    day: str  # the resolved day
+    km2: float
+    pct: float
+    population: float
+
+
+def figures(day: str) -> DayFigures:
+    """The headline figures of a (resolved) day."""
+    from scenarios.engine import control_area, control_history
+
+    total = next(r for r in control_history([day]) if r["iso"] == "UA")
+    part = control_area(day)
+    return DayFigures(day, float(total["russian_administered_km2"]), float(total["share_pct"]), float(part.population))
+
+
+def day_layers(day: str) -> dict:
+    """Map layers of a (resolved) day: the Russian-administered area and its line of contact (GeoJSON, escaped)."""
+    from geo.crs import length_km
+    from scenarios.engine import baseline_contact_line, control_area
+
+    part = control_area(day)
+    line = baseline_contact_line(day)
+    layers: dict = {"title": f"Russian-administered on {day}"}
+    area = webmap.display_geometry(part.geometry)
+    if area:
+        layers["russian_administered"] = {"type": "FeatureCollection", "features": [{
+            "type": "Feature", "geometry": area,
+            "properties": {"tip": webmap.area_tip(f"Russian-administered on {day}", part.km2, part.population)}}]}
+    shown = webmap.display_geometry(line, 100.0)
+    if shown:
+        layers["contact_line"] = {"type": "FeatureCollection", "features": [{
+            "type": "Feature", "geometry": shown,
+            "properties": {"tip": webmap.line_tip(f"Line of contact on {day}", float(length_km(line)))}}]}
+    return layers
+
+
+def history_frame(cal: Calendar) -> pd.DataFrame:
+    """The area over the daily record, weekly: columns day (datetime), iso, name, km2, pct."""
+    from scenarios.engine import control_history
+
+    rows = control_history(weekly(cal.ledger_first or cal.first, cal.last))
+    frame = pd.DataFrame(rows).rename(columns={"russian_administered_km2": "km2", "share_pct": "pct"})
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame[["day", "iso", "name", "km2", "pct"]]
+
+
+def proposal_marks(entries, cal: Calendar) -> pd.DataFrame:
+    """The built-in scenarios' own days within the record: day, label, and the scenarios bound to it."""
+    by_day: dict[str, list] = {}
+    lo = cal.ledger_first or cal.first
+    for e in entries:
+        if not e.builtin:
+            continue
+        s = e.scenario()
+        if s.baseline == "latest":
+            continue
+        day = cal.resolve(s.baseline)
+        if lo <= day <= cal.last:
+            by_day.setdefault(day, []).append(e)
+    rows = []
+    for i, (day, es) in enumerate(sorted(by_day.items())):
+        short = [SHORT_LABELS[e.id] for e in es if e.id in SHORT_LABELS]
+        text = short[0] if short else es[0].title.split(" (")[0]
+        rows.append({"day": pd.Timestamp(day), "label": f"{text} ({fmt.fmt_date(day)})",
+                     "scenarios": "; ".join(e.title for e in es), "ypx": 4 + 15 * (i % 3)})
+    return pd.DataFrame(rows, columns=["day", "label", "scenarios", "ypx"])
+
+
+def chart(history: pd.DataFrame, marks: pd.DataFrame, unit: str, by_oblast: bool, day: str):
+    """An Altair layered chart: the area (km² or %) over time, Ukraine or per oblast, proposal days and ``day``."""
+    import altair as alt
+
+    data = history[history["iso"] != "UA"] if by_oblast else history[history["iso"] == "UA"]
+    title = "km²" if unit == "km2" else ("% of each oblast's area" if by_oblast else "% of Ukraine's area")
+    y = alt.Y(f"{unit}:Q", title=title, scale=alt.Scale(zero=False) if not by_oblast else alt.Scale())
+    colour = alt.Color("name:N", title="Oblast", legend=alt.Legend(orient="right", labelLimit=260)) if by_oblast \
+        else alt.value("#b2182b")
+    fmt_y = ",.0f" if unit == "km2" else ".2f"
+    lines = alt.Chart(data).mark_line(point=False, strokeWidth=2).encode(
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)), y=y, color=colour,
+        tooltip=[alt.Tooltip("day:T", title="Day"), alt.Tooltip("name:N", title="Unit"),
+                 alt.Tooltip(f"{unit}:Q", title=UNITS[unit], format=fmt_y)])
+    rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#555").encode(
+        x="day:T", tooltip=[alt.Tooltip("label:N", title="Proposal"), alt.Tooltip("scenarios:N", title="Scenarios")])
+    texts = alt.Chart(marks).mark_text(align="left", dx=3, dy=-4, angle=0, fontSize=11, color="#333",
+                                       baseline="top").encode(
+        x="day:T", y=alt.Y("ypx:Q", scale=None, axis=None), text="label:N")
+    today = alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="#2166ac", strokeWidth=2).encode(
+        x="day:T")
+    return alt.layer(lines, rules, texts, today).properties(height=360)
+
+
+def changes_frame(changes, population: dict) -> pd.DataFrame:
+    """The places changing hands (``SideChange`` rows) as a table: populations with thousands separators."""
+    rows = [{"Place": c.name, "Oblast": c.admin1_iso, "Day": c.day,
+             "From → to": f"{SIDE.get(c.from_side, c.from_side)} → {SIDE.get(c.to_side, c.to_side)}",
+             "Population (GeoNames)": fmt.fmt_number(float(population.get(c.geonameid, 0)))} for c in changes]
+    return pd.DataFrame(rows, columns=["Place", "Oblast", "Day", "From → to", "Population (GeoNames)"])
+
+
+def changes_between(first: str, last: str, oblasts: dict[str, str]) -> pd.DataFrame:
+    """The places changing hands after ``first`` up to ``last`` (resolved days), oblasts by name."""
+    from geo.projected import projected
+
+    p = projected()
+    population = dict(zip(p.settlements["geonameid"], p.settlements["population"]))
+    frame = changes_frame(p.timeline.changes(first, last), population)
+    frame["Oblast"] = frame["Oblast"].map(lambda iso: oblasts.get(iso, iso))
+    return frame
