@@ -28,7 +28,16 @@ NOTES = """
   (100 m, 4 segments a quarter circle, the `simplified_100m_*` rows) was no faster and moved DMZ areas by
   more than the 0.5 % allowed, so the engine buffers at full precision: ratio about 1, deviation 0. The
   slider target (`dmz_reevaluate_ms`) is met without an approximation.
-- `app_*` figures need Debian's chromium and Playwright; without them those rows are left out.
+- `app_*` figures need Debian's chromium and Playwright; without them those rows are left out, except
+  `app_redraw_s`, which is the server's time for one script run (Streamlit's AppTest), no browser.
+- `evaluate_ms` is a cold evaluation (no territory cached); `dmz_reevaluate_ms` a slider move on one side,
+  where the engine reuses the other side's band and the territory.
+- `naive_notebook_ratio`: the same scenario at five widths the way a notebook would do it (GeoDataFrame
+  overlays and buffers, nothing cached) against borderline from a cold cache, timed one after the other in
+  the same run. `naive_notebook_deviation_pct` compares their areas; their populations differ by design,
+  because the notebook counts a settlement whose point lies off the land polygons (Kherson's) nowhere.
+- `control_*`: the dated control model; a day's area is built once per distinct state (the set of
+  neighbourhoods that changed hands), so the warm figure is a cache hit and the cold one builds them all.
 - The robustness figures count the cases of `tests/corpus`, run by the same checker the tests use.
 """
 

@@ -78,16 +78,14 @@ def _table(rows: list[tuple[str, ...]]) -> str:
 def cmd_place(args) -> int:
     from geo.places import describe, find_place
 
-    place = find_place(args.name)
+    place = find_place(args.name, admin1=args.admin1)
     info = describe(place)
     if args.scenarios:  # imported here: the plain look-up stays fast without the engine
-        import shapely
-
-        from geo.crs import to_equal_area
+        from geo.places import assigned_point_ea
         from scenarios.engine import territory
         from scenarios.library import builtin_ids, load_builtin
 
-        point = to_equal_area(shapely.Point(place.lon, place.lat))
+        point = assigned_point_ea(place)  # the point the numbers count the place at
         info["scenarios"] = {
             sid: ("russia" if territory(load_builtin(sid)).russian_administered.contains(point) else "ukraine")
             for sid in builtin_ids()
@@ -100,6 +98,14 @@ def cmd_place(args) -> int:
         print(f"  population (settlements layer): {info['population']:,}")
     print(f"  unit: {info['admin1_name']} ({info['admin1_iso']})")
     print(f"  bank of the Dnieper: {info['bank']}")
+    if info.get("assigned_to_land"):
+        land = info["assigned_to_land"]
+        print(f"  counted at {land['lat']:.4f} N, {land['lon']:.4f} E ({land['rule']})")
+    if info.get("candidates"):
+        print(f"  {len(info['candidates'])} places have this name; chosen: {info['chosen_by']} (--admin1 ISO picks "
+              "another):")
+        for c in info["candidates"]:
+            print(f"    {c['name']}, {c['admin1_name']} ({c['admin1_iso']}), population {c['population']:,}")
     side_name = {"russia": "Russian-administered", "ukraine": "Ukrainian-held"}
     if info.get("history"):
         print(f"  control history (source: {info['history'][0]['source']}):")
@@ -212,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="settlement name (Zaporizhzhia, Zaporozhye…) or coordinates such as 50.43,30.64")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--scenarios", action="store_true", help="also say who administers it in each built-in scenario")
+    p.add_argument("--admin1", metavar="ISO", help="among places of the same name, the one in this unit (UA-63…)")
     p.set_defaults(func=cmd_place)
 
     p = sub.add_parser("list", help="list the built-in and your own scenarios")

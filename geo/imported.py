@@ -199,8 +199,8 @@ def import_lines(path: Path, source: str, ukraine_ea, date: str | None = None, r
     existing = set(imported_days(home).get(source, []))
     clash = sorted(set(days) & existing)
     if clash and not replace:
-        raise ImportRefused(f"{source}:{clash[0]}: already imported ({len(clash)} day(s) in all); add --replace to "
-                            "replace them")
+        raise ImportRefused(f"{source}:{clash[0]}: already imported ({len(clash)} day(s) in all); add --replace "
+                            "(in the app: tick 'Replace days') to replace them")
     areas = {}
     for i, (day, read) in enumerate(days.items()):
         areas[day] = to_geographic(_in_ukraine(read(), ukraine_ea, f"{Path(path).name} ({day})"))

@@ -32,14 +32,15 @@ from geo.timeline import EMBEDDED_SOURCE
 from geo.geometry import polygonal
 from geo.population import METHOD as POPULATION_METHOD
 from geo.population import estimate_population, rural_by_unit, settlements_inside
-from geo.projected import Projected, projected
+from geo.projected import Projected, former_kakhovka_reservoir_bed, projected
 from scenarios.geometry import resolve
 from scenarios.metrics import (PART_LABELS, Band, DmzBySide, DmzKm, Method, Metrics, OblastRow, SettlementChange,
                                ZoneMetrics)
 from scenarios.model import Scenario, ScenarioError, Zone
 from scenarios.values import DmzWidths
 
-AREA_METHOD = "areas in km² in ETRS89-LAEA (EPSG:3035), an equal-area projection"
+AREA_METHOD = ("areas in km² in ETRS89-LAEA (EPSG:3035), an equal-area projection; land polygons count the Dnieper "
+               "reservoirs, the former Kakhovka reservoir bed and part of the Sivash as land (data/boundaries/SOURCES.md)")
 CHANGING_HANDS_MIN_POPULATION = 10_000
 # DMZ bands are buffered from the line at full precision: the line has under 2,000 vertices, so GEOS
 # buffers it in 5-15 ms, and simplifying it first was neither 10x faster nor within 0.5 % (bench/RESULTS.md).
@@ -88,6 +89,7 @@ class Territory:
     in_russian: np.ndarray  # settlement masks
     in_baseline_russian: np.ndarray
     ukraine_km2: float
+    without_kakhovka_bed_km2: float  # the Russian-administered area less the drained former reservoir's bed
     ukrainian_held_km2: float
     population_ukrainian_held: float
     contact_line_on_dnieper_km: float
@@ -172,11 +174,19 @@ def _baseline_part(line: Line) -> Part:
 
 
 def control_area(date: str) -> Part:
-    """The embedded Russian-administered area on ``date`` as a part: geometry (EPSG:3035), km², population."""
+    """The Russian-administered area on a control date (``[source:]YYYY-MM-DD`` or ``latest``) as a part:
+    geometry (EPSG:3035), km², population (2022 baseline, estimated); its name says whose line of which day."""
+    return control_on(date)[0]
+
+
+def control_on(date: str) -> tuple[Part, Part]:
+    """The Russian-administered area on a control date and its line of contact, as parts (EPSG:3035)."""
     p = projected()
     line = _line(date, "control date")
-    return _area_part("russian_administered", f"Russian-administered on {line.day} ({line.source})",
-                      p.line_area(line), p)
+    source = "" if line.source == EMBEDDED_SOURCE else f", {line.source}"
+    geom = baseline_contact_line(line)
+    return (_area_part("russian_administered", f"Russian-administered on {line.day}{source}", p.line_area(line), p),
+            Part("contact_line", f"Line of contact on {line.day}{source}", geom, length_km=float(length_km(geom))))
 
 
 @functools.lru_cache(maxsize=512)
@@ -306,6 +316,7 @@ def _build_territory(scenario: Scenario, baseline: Line, base: Path | None, dige
         baseline_line=_baseline_part(baseline), zones=zones, parts=parts,
         in_russian=in_russian, in_baseline_russian=in_baseline_russian,
         ukraine_km2=float(area_km2(p.ukraine)), ukrainian_held_km2=float(area_km2(ukrainian)),
+        without_kakhovka_bed_km2=float(area_km2(russian) - area_km2(shapely.intersection(russian, former_kakhovka_reservoir_bed()))),
         # Russian-administered and Ukrainian-held are complements: count every person once.
         population_ukrainian_held=float(p.population.baseline.sum()) - population_russian,
         contact_line_on_dnieper_km=float(length_km(on_dnieper)),
@@ -387,6 +398,7 @@ def _metrics(scenario: Scenario, widths: DmzWidths, t: Territory, bands: tuple[P
         ukraine_km2=round(t.ukraine_km2, 1),
         russian_administered_km2=round(ru.km2, 1),
         russian_administered_pct=round(100.0 * ru.km2 / t.ukraine_km2, 3),
+        russian_administered_without_kakhovka_bed_km2=round(t.without_kakhovka_bed_km2, 1),
         ukrainian_held_km2=round(t.ukrainian_held_km2, 1),
         ceded_by_ukraine_km2=round(ceded.km2, 1),
         returned_to_ukraine_km2=round(returned.km2, 1),

@@ -100,6 +100,8 @@ class Metrics:
     russian_administered_km2: float = measure("Russian-administered", "km²", compare=True,
                                               part="russian_administered")
     russian_administered_pct: float = measure("Share of Ukraine", "%", compare=True)
+    russian_administered_without_kakhovka_bed_km2: float = measure(
+        "Russian-administered, without the former Kakhovka reservoir bed", "km²")
     ukrainian_held_km2: float = measure("Ukrainian-held", "km²", part="ukrainian_held")
     ceded_by_ukraine_km2: float = measure("Ceded by Ukraine", "km²", compare=True, part="ceded_by_ukraine")
     returned_to_ukraine_km2: float = measure("Returned to Ukraine", "km²", compare=True,

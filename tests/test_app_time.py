@@ -132,3 +132,32 @@ def test_the_editor_keeps_a_scenarios_own_day():
     assert "baseline 2025-11-20" in captions(at)
     at.date_input(key="ed_baseline").set_value(dt.date(2025, 12, 24)).run()
     assert "baseline 2025-12-24" in captions(at)
+
+
+def test_a_newer_line_imported_in_the_app_is_kept_and_becomes_the_latest_baseline(tmp_path, monkeypatch):
+    import json
+    from pathlib import Path
+
+    import shapely
+    from shapely.geometry import mapping
+    from streamlit.testing.v1 import AppTest
+
+    from geo.crs import to_geographic
+    from geo.projected import projected
+
+    monkeypatch.setenv("BORDERLINE_HOME", str(tmp_path))
+    p = projected()
+    newer = to_geographic(shapely.simplify(shapely.intersection(shapely.buffer(p.control_area("latest"), 3_000),
+                                                                 p.ukraine), 300))
+    data = json.dumps({"type": "Feature", "properties": {}, "geometry": mapping(newer)}).encode()
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
+    at.query_params.update({"view": "import"})
+    at.run()
+    at.date_input(key="line_day").set_value(dt.date(2026, 9, 30))
+    at.file_uploader(key="line_upload").set_value(("line.geojson", data, "application/geo+json")).run()
+    assert not at.exception
+    assert any("Imported 1 day(s) of deepstate" in plain(s.value) for s in at.success), [e.value for e in at.error]
+    assert (tmp_path / "control" / "deepstate" / "2026-09-30.geojson").is_file()
+    at.file_uploader(key="line_upload").set_value(("again.geojson", data, "application/geo+json")).run()
+    assert any("already imported" in plain(e.value) for e in at.error), [e.value for e in at.error]
+    assert p.line("latest").source == "deepstate" and p.line("latest").day == "2026-09-30"

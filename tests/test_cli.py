@@ -107,3 +107,16 @@ def test_help_on_every_command():
     for command in ("place", "list", "evaluate", "compare", "validate", "data", "app"):
         done = cli(command, "--help")
         assert done.returncode == 0 and "usage:" in done.stdout
+
+
+def test_place_lists_every_candidate_and_admin1_picks_one():
+    done = cli("place", "Borova")
+    assert done.returncode == 0 and "2 places have this name" in done.stdout and "Kharkiv Oblast (UA-63)" in done.stdout
+    picked = json.loads(cli("place", "Borova", "--admin1", "UA-63", "--json").stdout)
+    assert picked["admin1_iso"] == "UA-63" and "UA-63" in picked["chosen_by"]
+    assert {c["admin1_iso"] for c in picked["candidates"]} == {"UA-32", "UA-63"}
+
+
+def test_place_scenarios_count_a_coastal_town_where_the_numbers_do():
+    info = json.loads(cli("place", "Skadovsk", "--scenarios", "--json").stdout)
+    assert info["control"]["2025-02-12"] == "russia" and info["scenarios"]["status-quo-2025-02"] == "russia"

@@ -66,12 +66,13 @@ def from_widget(latest: bool, value) -> str:
 
 
 def calendar() -> Calendar:
-    """The calendar of the embedded dated control model."""
+    """The days with a line: the embedded dated control model's, and any the user imported after its last day."""
     from geo.projected import projected
 
-    t = projected().timeline
-    return Calendar(first=min([*t.authored, t.first_day]), last=t.last_day, resolve=t.resolve,
-                    ledger_first=t.first_day)
+    p = projected()
+    t = p.timeline
+    return Calendar(first=min([*t.authored, t.first_day]), last=p.line(LATEST).day,
+                    resolve=lambda day: p.line(day).day, ledger_first=t.first_day)
 
 
 def label(day: str | None, cal: Calendar) -> str:

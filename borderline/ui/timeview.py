@@ -40,22 +40,19 @@ def figures(day: str) -> DayFigures:
 
 def day_layers(day: str) -> dict:
     """Map layers of a (resolved) day: the Russian-administered area and its line of contact (GeoJSON, escaped)."""
-    from geo.crs import length_km
-    from scenarios.engine import baseline_contact_line, control_area
+    from scenarios.engine import control_on
 
-    part = control_area(day)
-    line = baseline_contact_line(day)
-    layers: dict = {"title": f"Russian-administered on {day}"}
+    part, line = control_on(day)
+    layers: dict = {"title": part.name}
     area = webmap.display_geometry(part.geometry)
     if area:
         layers["russian_administered"] = {"type": "FeatureCollection", "features": [{
             "type": "Feature", "geometry": area,
-            "properties": {"tip": webmap.area_tip(f"Russian-administered on {day}", part.km2, part.population)}}]}
-    shown = webmap.display_geometry(line, 100.0)
+            "properties": {"tip": webmap.area_tip(part.name, part.km2, part.population)}}]}
+    shown = webmap.display_geometry(line.geometry, 100.0)
     if shown:
         layers["contact_line"] = {"type": "FeatureCollection", "features": [{
-            "type": "Feature", "geometry": shown,
-            "properties": {"tip": webmap.line_tip(f"Line of contact on {day}", float(length_km(line)))}}]}
+            "type": "Feature", "geometry": shown, "properties": {"tip": webmap.line_tip(line.name, line.length_km)}}]}
     return layers
 
 
