@@ -77,7 +77,8 @@ def line_import() -> None:
     """The form that imports a newer line of contact (kept, unlike the areas above)."""
     from geo import imported
 
-    with st.expander("Import a newer line of contact (kept in your data folder)", expanded=False):
+    with st.container(border=True):
+        st.markdown("**Import a newer line of contact** (kept in your data folder)")
         st.write("A polygon of Russian-controlled territory for one day (GeoJSON, GeoPackage, zipped Shapefile or "
                  "KML), or an archive of many days (a GeoJSON, optionally gzipped, with a date property per "
                  "feature, as DeepStateMap's unified archive). It is checked, clipped to Ukraine and then used "
@@ -102,7 +103,6 @@ def render(ctx: PageContext) -> None:
              "or refused with the reason. Uploads stay in this browser session.")
     st.file_uploader("Area file (at most 25 MB)", type=["geojson", "json", "gpkg", "zip"], key="geo_upload",
                      on_change=on_geo_upload, max_upload_size=25)
-    line_import()
     result = session.upload_result()
     if result and result[0] == "error":
         show_error(result[1], "Upload refused: ")
@@ -124,3 +124,4 @@ def render(ctx: PageContext) -> None:
             c2.button("Remove", key=f"rm_{key}", on_click=store.remove, args=(key,))
     if store:
         st.caption("In the editor, uploaded areas can be added to a territory or used as a zone.")
+    line_import()
