@@ -148,7 +148,9 @@ def _slider() -> float:
     s.harness.press_slider(page, "Day", "End" if before <= "2024-09-01" else "PageDown")
     page.wait_for_function("(b) => { const e = document.querySelector('[data-testid=stSliderThumbValue]');"
                            " return e && e.innerText !== b; }", arg=before, timeout=60_000)
-    day = value.inner_text()
+    from geo.projected import projected
+
+    day = projected().timeline.resolve(value.inner_text())  # a day before the daily record takes an earlier line
     frame = next(f for f in page.frames if "streamlit_folium" in f.url)
     frame.wait_for_function("(day) => { const g = window.__GLOBAL_DATA__.last_feature_group;"
                             " return g && g.includes('Russian-administered on ' + day); }", arg=day, timeout=60_000)

@@ -132,17 +132,21 @@ NAIVE_WIDTHS_KM = (2, 5, 10, 15, 20)
 def _naive_notebook() -> dict:
     """The same answers the way a notebook would get them: GeoDataFrame overlays and buffers, nothing cached.
 
-    Reads the layers once (as a notebook's first cell would), then for each DMZ width: the territory by
-    overlay, ceded land against the baseline, the line of contact, both DMZ bands and their populations.
+    Reads the layers and the day's line once (as a notebook's first cells would), then for each DMZ width: the
+    territory by overlay, ceded land against the baseline, the line of contact, both DMZ bands and their
+    populations.
     """
     import geopandas as gpd
     import pandas as pd
 
     from geo.data import DATA_DIR
 
+    import borderline
+
     read = lambda name: gpd.read_file(DATA_DIR / f"{name}.gpkg").to_crs(3035)  # noqa: E731
-    admin1, country, control, settlements = read("admin1"), read("country"), read("control"), read("settlements")
-    baseline = control.loc[control["date"] == "2025-02-12", ["geometry"]]
+    admin1, country, settlements = read("admin1"), read("country"), read("settlements")
+    # The line of the day as the notebook gets it: from the published API (the dated model), then plain geopandas.
+    baseline = borderline.control("2025-02-12").to_crs(3035)[["geometry"]]
     units = admin1.loc[admin1["iso"].isin(NAIVE_UNITS), ["geometry"]]
     rural = admin1.assign(in_unit=admin1["iso"].map(settlements.groupby("admin1_iso")["population"].sum()).fillna(0))
     rural["density"] = (rural["population_2022"] - rural["in_unit"]) / (rural.area / 1e6)
