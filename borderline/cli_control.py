@@ -60,8 +60,11 @@ def _range(args, p, imports: bool) -> tuple[str, str]:
     """The first and last day asked for; with ``imports`` the days imported lines cover count too."""
     t = p.timeline
     resolve = (lambda d: p.line(d).day) if imports else t.resolve
-    first = args.start if args.start and resolve(args.start) else min([*t.authored, t.first_day])
-    last = args.end if args.end not in (None, "latest") and resolve(args.end) else resolve("latest")
+    for day in (args.start, args.end):
+        if day:
+            resolve(day)  # refuses, in one line, a day no line covers
+    first = args.start or min([*t.authored, t.first_day])
+    last = resolve("latest") if args.end in (None, "latest") else args.end
     if first > last:
         raise UsageError(f"--from {args.start} is after --to {args.end}")
     return first, last

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 

@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 
@@ -32,6 +31,7 @@ from geo.crs import area_km2, to_equal_area, to_geographic
 from geo.errors import GeometryError, UserError
 from geo.fs import user_data_dir, write_atomic
 from geo.geojson import checked_polygon
+from geo.geometry import polygonal
 
 SOURCE_NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 RESERVED_SOURCES = ("borderline",)  # the embedded lines' source
@@ -78,14 +78,11 @@ def _date_from_name(name: str) -> str | None:
 
 def _in_ukraine(geom_lonlat, ukraine_ea, where: str):
     """The polygon clipped to Ukraine's land (EPSG:3035), or ImportRefused when nothing of it is in Ukraine."""
-    clipped = shapely.intersection(to_equal_area(geom_lonlat), ukraine_ea)
-    clipped = shapely.make_valid(clipped) if not shapely.is_valid(clipped) else clipped
-    parts = shapely.get_parts(shapely.get_parts(clipped))
-    parts = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
-    if not len(parts) or area_km2(shapely.union_all(parts)) < 1.0:
+    clipped = polygonal(shapely.make_valid(shapely.intersection(to_equal_area(geom_lonlat), ukraine_ea)))
+    if area_km2(clipped) < 1.0:
         raise ImportRefused(f"{where}: the polygon lies outside Ukraine; import an area of Russian-controlled "
                             "territory in Ukraine")
-    return shapely.union_all(parts)
+    return clipped
 
 
 def _polygons_of_features(features: list, where: str):
@@ -96,13 +93,11 @@ def _polygons_of_features(features: list, where: str):
         except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.ShapelyError):
             g = None
         if g is not None and g.geom_type in ("Polygon", "MultiPolygon"):
-            geoms.append(g if g.is_valid else shapely.make_valid(g))
+            geoms.append(g if g.is_valid else polygonal(shapely.make_valid(g)))
     if not geoms:
         raise ImportRefused(f"{where}: no polygon in the file; import an area (Polygon or MultiPolygon)")
-    parts = shapely.get_parts(shapely.get_parts(np.array(geoms, dtype=object)))
-    parts = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
     try:
-        return checked_polygon(list(parts), where)
+        return checked_polygon(geoms, where)
     except GeometryError as exc:
         raise ImportRefused(str(exc)) from None
 

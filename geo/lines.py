@@ -71,13 +71,13 @@ def resolve(ref: str, timeline) -> Line:
             candidates.append((chosen, name))
     if day == LATEST and candidates and max(candidates)[0] < timeline.last_day:
         candidates = []  # the embedded lines are newer
-    if not candidates and day != LATEST and day > timeline.last_day:
-        # Between the embedded lines and an imported source's first day: the latest earlier line of any source.
-        later = [(d, name) for name, days in sources.items() for d in days if d <= day]
-        if any(days[-1] >= day for days in sources.values()):
-            candidates = [max(later)] if later and max(later)[0] > timeline.last_day else []
-            if not candidates:
-                return Line(EMBEDDED_SOURCE, timeline.last_day)
+    if not candidates and day != LATEST and day > timeline.last_day and any(d[-1] >= day for d in sources.values()):
+        # A day after the embedded lines that no source covers yet, before an import's first day: the latest
+        # earlier line of any source.
+        earlier = [(d, name) for name, days in sources.items() for d in days if d <= day]
+        if not earlier:
+            return Line(EMBEDDED_SOURCE, timeline.last_day)
+        candidates = [max(earlier)]
     if not candidates:
         return Line(EMBEDDED_SOURCE, timeline.resolve(day))
     chosen, name = max(candidates)

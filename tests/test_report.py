@@ -7,7 +7,6 @@ import subprocess
 
 import pytest
 
-from borderline import export as ex
 from borderline.report import MAX_COLUMNS, comparison_rows, page_count
 from geo import fs
 from scenarios.engine import evaluate

@@ -34,15 +34,10 @@ def ledger():
 @pytest.fixture(scope="module")
 def land_points(proj, ledger):
     """Each ledger settlement's point, on land: GeoNames' point, or the nearest land within 3 km."""
+    from geo.population import assign_to_land  # the rule the population model counts settlements by
+
     x, y = lonlat_to_ea(ledger["lon"].to_numpy(), ledger["lat"].to_numpy())
-    points = shapely.points(x, y)
-    off = ~shapely.contains_xy(proj.ukraine, x, y)
-    if off.any():
-        near = shapely.shortest_line(proj.ukraine, points[off])
-        assert (shapely.length(near) < 3_000).all(), ledger.loc[off, "name"].tolist()
-        inner = shapely.line_interpolate_point(near, 1.0, normalized=True)  # the end on land
-        points[off] = shapely.points(np.column_stack([shapely.get_x(inner), shapely.get_y(inner)]))
-    return points
+    return assign_to_land(shapely.points(x, y), proj.ukraine)
 
 
 def test_the_ledger_is_the_whole_table(ledger):
