@@ -91,3 +91,11 @@ def translate(message: str, code: str) -> str:
     """``message`` in the language ``code``, whatever the current language."""
     with use_language(code):
         return _(message)
+
+
+if __name__ == "__main__":  # python -m borderline.i18n extract|untranslated|fill|check
+    import sys
+
+    from borderline.i18n_tools import main
+
+    sys.exit(main())
