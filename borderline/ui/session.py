@@ -180,6 +180,7 @@ def init_from_url(by_id: Mapping, dates: list[str], views: Iterable[str], page_v
     ``page_view`` is the view of the page the URL's path names; the ``view`` parameter, when the link
     has one, wins (links made before the pages had paths say ``?view=...``).
     """
+    apply_language()
     if SS.get("_ready"):
         return
     params = st.query_params.to_dict()
@@ -229,9 +230,50 @@ def route(page_view: str) -> str:
 
 def sync_to_url() -> None:
     """Write the state into the URL, so the view can be shared by link and restored on reload."""
-    wanted = url.to_query(view_state())
+    wanted = {**url.to_query(view_state()), **language_query()}
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The language of the page: canonical ``lang`` ('en' or 'uk'), from ``?lang=`` on a session's first run, set as
+# the current language (``borderline.i18n``) at the start of every run; the switch is borderline.ui.language.
+
+
+def apply_language() -> str:
+    """Make the session's language current for this run (first run: from the link's ``lang``) and return it."""
+    from borderline import i18n
+
+    if "lang" not in SS:
+        asked = st.query_params.get("lang")
+        try:
+            SS.lang = i18n.language_code(asked)
+        except i18n.LanguageError as exc:
+            SS.lang = i18n.DEFAULT_LANGUAGE
+            flash("info", f"{i18n._('Link')}: {exc}.")
+    return i18n.set_language(SS.lang)
+
+
+def _language_from_widget() -> None:
+    from borderline import i18n
+
+    if SS.get("w_lang") is None:  # a segmented control can be clicked off: keep the language it had
+        SS["w_lang"] = SS.get("lang", i18n.DEFAULT_LANGUAGE)
+    SS.lang = i18n.set_language(SS["w_lang"])
+
+
+def bound_language() -> dict:
+    """Arguments of the language switch (its widget ``w_lang`` keeps the canonical ``lang``)."""
+    SS.setdefault("w_lang", SS.get("lang", "en"))
+    return {"key": "w_lang", "on_change": _language_from_widget}
+
+
+def language_query() -> dict:
+    """The URL's ``lang`` parameter (none for the default language, so older links stay as they were)."""
+    from borderline import i18n
+
+    code = SS.get("lang", i18n.DEFAULT_LANGUAGE)
+    return {} if code == i18n.DEFAULT_LANGUAGE else {"lang": code}
 
 
 # ---------------------------------------------------------------------------------------------------------
