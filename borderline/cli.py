@@ -259,10 +259,57 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_exports.register(sub)
     cli_control.register(sub)
+    _register_language(parser, sub)
     return parser
 
 
+# ---------------------------------------------------------------------------------------------------------
+# The language of the human output: --lang uk|en anywhere on the line (or $BORDERLINE_LANG), and `borderline i18n`.
+
+
+def _register_language(parser, sub) -> None:
+    from borderline.i18n import LANGUAGES
+    from borderline.i18n_tools import register_actions
+
+    parser.add_argument("--lang", choices=LANGUAGES, help="language of the human output: en or uk (default "
+                        "$BORDERLINE_LANG, else en); JSON and CSV are the same in every language")
+    p = sub.add_parser("i18n", help="the message catalog: extract, untranslated, fill, check")
+    register_actions(p.add_subparsers(dest="i18n_action", required=True))
+    p.set_defaults(func=lambda args: args.i18n_func(args))
+
+
+def _take_lang(argv: list[str]) -> tuple[list[str], str | None]:
+    """``argv`` without its ``--lang X`` / ``--lang=X`` (accepted before or after the subcommand), and X."""
+    out, lang, i = [], None, 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            out += argv[i:]
+            break
+        if a == "--lang" and i + 1 < len(argv):
+            lang, i = argv[i + 1], i + 2
+            continue
+        if a.startswith("--lang="):
+            lang = a.split("=", 1)[1]
+        else:
+            out.append(a)
+        i += 1
+    return out, lang
+
+
+def _set_language(lang: str | None) -> None:
+    from borderline.i18n import set_language
+
+    set_language(lang if lang is not None else os.environ.get("BORDERLINE_LANG"))
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv, lang = _take_lang(list(sys.argv[1:] if argv is None else argv))
+    try:
+        _set_language(lang)
+    except UserError as exc:
+        print(f"error: --lang / BORDERLINE_LANG: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

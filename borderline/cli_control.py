@@ -8,6 +8,8 @@ import json
 import sys
 
 from borderline.errors import UsageError
+from borderline.i18n import _
+from geo.messages import N_
 
 
 def _timeline():
@@ -40,9 +42,9 @@ def cmd_list(args) -> int:
     rows = [{"date": d, "source": "borderline", "kind": "authored line", "title": authored.loc[d, "title"],
              "sources": authored.loc[d, "sources"]} for d in sorted(t.authored)]
     rows.append({"date": f"{t.first_day} to {t.last_day}", "source": "borderline", "kind": "daily",
-                 "title": "authored line of 12 February 2025 plus the ledger of changes of hands",
-                 "sources": "DeepStateMap.Live daily archive of occupied areas (cyterat/deepstate-map-data, "
-                            "GPL-3.0), sampled at the settlements near the front"})
+                 "title": N_("authored line of 12 February 2025 plus the ledger of changes of hands"),
+                 "sources": N_("DeepStateMap.Live daily archive of occupied areas (cyterat/deepstate-map-data, "
+                               "GPL-3.0), sampled at the settlements near the front")})
     for source, days in imported.imported_days().items():
         rows.append({"date": f"{days[0]} to {days[-1]}" if len(days) > 1 else days[0], "source": source,
                      "kind": f"imported, {len(days)} day(s)", "title": f"imported line(s) of {source}",
@@ -51,9 +53,26 @@ def cmd_list(args) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for r in rows:
-        print(f"{r['date']:26} {r['source']:11} {r['kind']:14} {r['title']}")
-        print(f"{'':26} sources: {r['sources'][:160]}")
+        title, sources = _(r["title"]), _(r["sources"])
+        if "days" in r:  # an imported source
+            title = _("imported line(s) of {source}").format(source=r["source"])
+            sources = _("imported into {folder}").format(folder=imported.control_home() / r["source"])
+        print(f"{_days_text(r['date']):26} {r['source']:11} {_kind(r['kind']):14} {title}")
+        print(f"{'':26} {_('sources')}: {sources[:160]}")
     return 0
+
+
+def _days_text(text: str) -> str:
+    """"D1 to D2" in the current language."""
+    first, sep, last = text.partition(" to ")
+    return _("{first} to {last}").format(first=first, last=last) if sep else text
+
+
+def _kind(kind: str) -> str:
+    """A line's kind ("authored line", "daily", "imported, N day(s)") in the current language."""
+    if kind.startswith("imported, "):
+        return _("imported, days: {n}").format(n=kind.split(", ")[1].split(" ")[0])
+    return {"authored line": _("authored line"), "daily": _("daily")}.get(kind, kind)
 
 
 def _range(args, p, imports: bool) -> tuple[str, str]:
@@ -66,7 +85,7 @@ def _range(args, p, imports: bool) -> tuple[str, str]:
     first = args.start or min([*t.authored, t.first_day])
     last = resolve("latest") if args.end in (None, "latest") else args.end
     if first > last:
-        raise UsageError(f"--from {args.start} is after --to {args.end}")
+        raise UsageError(_("--from {start} is after --to {end}").format(start=args.start, end=args.end))
     return first, last
 
 
@@ -78,7 +97,8 @@ def cmd_history(args) -> int:
     first, last = _range(args, p, imports=True)
     days = _days(first, last) if args.daily else _month_starts(first, last)
     if args.oblast and args.oblast not in set(p.admin1["iso"]):
-        raise UsageError(f"--oblast {args.oblast}: unknown ISO code; known: {', '.join(sorted(p.admin1['iso']))}")
+        raise UsageError(_("--oblast {iso}: unknown ISO code; known: {known}").format(
+            iso=args.oblast, known=", ".join(sorted(p.admin1["iso"]))))
     rows = control_history(days, args.oblast)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -87,12 +107,12 @@ def cmd_history(args) -> int:
         out.writeheader()
         out.writerows(rows)
     else:
-        print(f"{'day':12} {'unit':8} {'Russian-administered':>22} {'share':>8}")
-        for r in rows:
-            print(f"{r['day']:12} {r['iso']:8} {fmt.km2(r['russian_administered_km2']):>22} "
-                  f"{fmt.pct(r['share_pct']):>8}")
-        print("\nAreas in km² (EPSG:3035, equal-area); each day's line: borderline's dated control model "
-              "(authored line of 12 February 2025 plus DeepStateMap.Live's daily archive, sampled at settlements).")
+        print(fmt.table([(_("day"), _("unit"), _("Russian-administered"), _("share")),
+                         *((r["day"], r["iso"], fmt.km2(r["russian_administered_km2"]), fmt.pct(r["share_pct"]))
+                           for r in rows)], align="llrr"))
+        print("\n" + _("Areas in km² (EPSG:3035, equal-area); each day's line: borderline's dated control model "
+                       "(authored line of 12 February 2025 plus DeepStateMap.Live's daily archive, sampled at "
+                       "settlements)."))
     return 0
 
 
@@ -100,7 +120,7 @@ def cmd_changes(args) -> int:
     p = _timeline()
     t = p.timeline
     if not args.start or not args.end:
-        raise UsageError("give --from D1 and --to D2 (YYYY-MM-DD)")
+        raise UsageError(_("give --from D1 and --to D2 (YYYY-MM-DD)"))
     first, last = _range(args, p, imports=False)
     population = dict(zip(p.settlements["geonameid"], p.settlements["population"]))
     rows = [{"name": c.name, "admin1_iso": c.admin1_iso, "day": c.day, "from": c.from_side, "to": c.to_side,
@@ -109,13 +129,18 @@ def cmd_changes(args) -> int:
     if args.json:
         print(json.dumps({"from": first, "to": last, "changes": rows}, ensure_ascii=False, indent=2))
         return 0
-    side = {"russia": "Russian-administered", "ukraine": "Ukrainian-held"}
-    print(f"Settlements that changed hands after {first} up to {last}: {len(rows)}")
-    for r in rows:
-        print(f"  {r['day']}  {r['name']} ({r['admin1_iso']}), {r['population']:,}: {side[r['from']]} → "
-              f"{side[r['to']]}")
-    print("\nSource: DeepStateMap.Live daily archive (cyterat/deepstate-map-data), sampled at settlements; "
-          "populations: GeoNames.")
+    from borderline import format as fmt
+    from borderline.i18n import language
+    from geo.names import settlement_name
+
+    names_uk = dict(zip(p.settlements["geonameid"], p.settlements["name_uk"]))
+    print(_("Settlements that changed hands after {first} up to {last}: {n}").format(first=first, last=last,
+                                                                                    n=len(rows)))
+    print(fmt.table([(f"  {r['day']}", f"{settlement_name(r['name'], names_uk.get(r['geonameid']), language())} "
+                                       f"({r['admin1_iso']})", fmt.people(r["population"]),
+                      f"{fmt.side(r['from'])} → {fmt.side(r['to'])}") for r in rows], align="llrl"))
+    print("\n" + _("Source: DeepStateMap.Live daily archive (cyterat/deepstate-map-data), sampled at settlements; "
+                   "populations: GeoNames, rounded to three significant figures."))
     return 0
 
 
@@ -139,9 +164,10 @@ def cmd_import(args) -> int:
     finally:
         bar.close()
     days = [line.day for line in lines]
-    print(f"imported {len(days)} day(s) of {args.source}: {days[0]}" + (f" to {days[-1]}" if len(days) > 1 else ""))
-    print(f"  kept in {imported.control_home() / args.source}; use them as {args.source}:{days[-1]} or, unpinned, "
-          "as any day they cover")
+    span = _("{first} to {last}").format(first=days[0], last=days[-1]) if len(days) > 1 else days[0]
+    print(_("imported days of {source}: {n}, {span}").format(n=len(days), source=args.source, span=span))
+    print("  " + _("kept in {folder}; use them as {pinned} or, unpinned, as any day they cover").format(
+        folder=imported.control_home() / args.source, pinned=f"{args.source}:{days[-1]}"))
     return 0
 
 

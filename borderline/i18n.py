@@ -94,8 +94,8 @@ def translate(message: str, code: str) -> str:
 
 
 if __name__ == "__main__":  # python -m borderline.i18n extract|untranslated|fill|check
+    import importlib
     import sys
 
-    from borderline.i18n_tools import main
-
-    sys.exit(main())
+    # The tools import this module; loaded by name only when run as a script, so the modules form no cycle.
+    sys.exit(importlib.import_module("borderline.i18n_tools").main())

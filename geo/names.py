@@ -41,3 +41,16 @@ def settlement_name(name: str, name_uk: str | None, lang: str) -> str:
     if lang == "uk" and isinstance(name_uk, str) and name_uk.strip():
         return name_uk
     return name
+
+
+@functools.lru_cache(maxsize=1)
+def _names_uk_by_unit() -> dict[tuple[str, str], str]:
+    from geo.data import load_layer
+
+    s = load_layer("settlements")
+    return {(n, iso): uk for n, iso, uk in zip(s["name"], s["admin1_iso"], s["name_uk"]) if isinstance(uk, str) and uk}
+
+
+def settlement_name_by_unit(name: str, admin1_iso: str, lang: str) -> str:
+    """A settlement's name in ``lang``, found by its English name and its unit (as metrics rows carry them)."""
+    return settlement_name(name, _names_uk_by_unit().get((name, admin1_iso)), lang) if lang == "uk" else name

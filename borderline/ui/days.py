@@ -11,9 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
+from borderline.i18n import _
+from geo.messages import N_
+
 LATEST = "latest"
-SOURCE_NOTE = ("borderline dated model: authored line of 12 February 2025 plus DeepStateMap.Live's daily archive, "
-               "sampled at settlements")
+SOURCE_NOTE = N_("borderline dated model: authored line of 12 February 2025 plus DeepStateMap.Live's daily archive, "
+                 "sampled at settlements")
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def calendar() -> Calendar:
 
 def label(day: str | None, cal: Calendar) -> str:
     """A day for a caption: ``2025-11-20``, or ``latest (2026-08-22)``."""
-    return f"latest ({cal.last})" if day in (None, LATEST) else str(day)
+    return _("latest ({day})").format(day=cal.last) if day in (None, LATEST) else str(day)
 
 
 def weekly(first: str, last: str) -> list[str]:

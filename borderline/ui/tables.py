@@ -14,14 +14,19 @@ import pandas as pd
 
 from borderline import format as fmt
 from borderline.format import POPULATION_NOTE  # noqa: F401  (re-exported)
-from scenarios.metrics import (COMPARE_MEASURES, Metrics, OblastRow, SettlementChange, ZoneMetrics, measure_of,
-                               part_rows)
+from borderline.i18n import _, language
+from geo.messages import N_
+from geo.names import oblast_name, settlement_name_by_unit
+from scenarios.metrics import (COMPARE_MEASURES, PART_LABELS, Metrics, OblastRow, PartRow, SettlementChange,
+                               ZoneMetrics, measure_of, part_rows)
 
-SIDE = {"russia": "Russian-administered", "ukraine": "Ukrainian-held"}
+SIDE = fmt.SIDES  # side code → English words (marked for the catalog; fmt.side translates)
 TILE_KEYS = ("russian_administered_km2", "russian_administered_pct", "population_russian_administered",
              "ceded_by_ukraine_km2", "dmz_km2")
-TILE_LABELS = {"russian_administered_pct": "Share of Ukraine", "population_russian_administered": "Population there*",
-               "dmz_km2": "DMZ area"}
+TILE_LABELS = {"russian_administered_pct": N_("Share of Ukraine"),
+               "population_russian_administered": N_("Population there*"), "dmz_km2": N_("DMZ area")}
+ZONE_TYPES = {"demilitarized": N_("demilitarized"), "referendum": N_("referendum"),
+              "border_buffer": N_("border buffer")}
 
 
 @dataclass(frozen=True)
@@ -40,25 +45,51 @@ def tiles(m: Metrics) -> list[Tile]:
     for key in TILE_KEYS:
         measure = measure_of(key)
         value = fmt.pct(m.value(key)) if measure.unit == "%" else fmt.value(measure, m.value(key))
-        out.append(Tile(key, TILE_LABELS.get(key, measure.label_marked), value))
+        out.append(Tile(key, _(TILE_LABELS[key]) if key in TILE_LABELS else fmt.label(measure), value))
     return out
+
+
+def part_label(r: PartRow, m: Metrics) -> str:
+    """A part row's label in the current language (DMZ bands with their width, zones with their name)."""
+    if r.key.startswith("zone:"):
+        return _("Zone: {name}").format(name=r.key[5:])
+    text = _(PART_LABELS.get(r.key, r.label))
+    if r.key == "dmz_ukrainian_side":
+        return f"{text} ({fmt.fmt_width(m.dmz_km.ukrainian_side)} {_('km')})"
+    if r.key == "dmz_russian_side":
+        return f"{text} ({fmt.fmt_width(m.dmz_km.russian_side)} {_('km')})"
+    return text
 
 
 def summary_table(m: Metrics) -> pd.DataFrame:
     """Area and population of every part of a scenario (formatted for the page)."""
-    rows = [(r.label, fmt.km2(r.km2), fmt.people(r.population)) for r in part_rows(m)]
-    rows.append(("Line of contact", fmt.km(m.contact_line_km), f"{fmt.km(m.contact_line_on_dnieper_km)} on the Dnieper"))
-    return pd.DataFrame(rows, columns=["", "Area", "Population*"])
+    rows = [(part_label(r, m), fmt.km2(r.km2), fmt.people(r.population)) for r in part_rows(m)]
+    rows.append((_("Line of contact"), fmt.km(m.contact_line_km),
+                 _("{km} on the Dnieper").format(km=fmt.km(m.contact_line_on_dnieper_km))))
+    return pd.DataFrame(rows, columns=["", _("Area"), _("Population*")])
 
 
 def _rows(items, cls) -> pd.DataFrame:
     """Rows of a row type as a frame; headers are the fields' labels with their unit, estimates marked *."""
     fields = dataclasses.fields(cls)
-    headers = [f.metadata["label"] + _UNIT_SUFFIX.get(f.metadata.get("unit"), "")
+    headers = [_(f.metadata["label"]) + _UNIT_SUFFIX.get(f.metadata.get("unit"), "")
                + ("*" if f.metadata.get("estimate") else "") for f in fields]
-    data = [[SIDE.get(getattr(r, f.name), getattr(r, f.name)) if f.name in ("from_side", "to_side")
-             else getattr(r, f.name) for f in fields] for r in items]
+    data = [[_cell(r, f.name) for f in fields] for r in items]
     return pd.DataFrame(data, columns=headers)
+
+
+def _cell(r, name: str):
+    """A row's field as shown: sides in words, place and oblast names in the current language."""
+    value = getattr(r, name)
+    if name in ("from_side", "to_side"):
+        return fmt.side(value)
+    if isinstance(r, OblastRow) and name == "name":
+        return oblast_name(r.iso, language(), value)
+    if isinstance(r, SettlementChange) and name == "name":
+        return settlement_name_by_unit(value, r.admin1_iso, language())
+    if isinstance(r, ZoneMetrics) and name == "type":
+        return _(ZONE_TYPES[value]) if value in ZONE_TYPES else str(value).replace("_", " ")
+    return value
 
 
 _UNIT_SUFFIX = {"km²": " km²", "%": " %"}
@@ -77,14 +108,12 @@ def changing_hands_table(m: Metrics) -> pd.DataFrame:
 
 def zones_table(m: Metrics) -> pd.DataFrame:
     """Area and population of each zone."""
-    frame = _rows(m.zones, ZoneMetrics)
-    frame["Type"] = frame["Type"].str.replace("_", " ")
-    return frame
+    return _rows(m.zones, ZoneMetrics)
 
 
 def compare_table(a: Metrics, b: Metrics) -> pd.DataFrame:
     """Side-by-side measures of two scenarios with the delta B − A (numbers, for sorting and export)."""
-    rows = [{"Measure": mm.label_marked, "Unit": mm.unit, "A": float(a.value(mm.key)), "B": float(b.value(mm.key)),
+    rows = [{"Measure": fmt.label(mm), "Unit": mm.unit, "A": float(a.value(mm.key)), "B": float(b.value(mm.key)),
              "B − A": float(b.value(mm.key)) - float(a.value(mm.key))} for mm in COMPARE_MEASURES]
     return pd.DataFrame(rows, columns=["Measure", "Unit", "A", "B", "B − A"])
 
@@ -92,7 +121,7 @@ def compare_table(a: Metrics, b: Metrics) -> pd.DataFrame:
 def compare_display(a: Metrics, b: Metrics) -> pd.DataFrame:
     """The comparison as formatted text (what the page shows)."""
     return pd.DataFrame({
-        "Measure": [mm.label_marked for mm in COMPARE_MEASURES],
+        _("Measure"): [fmt.label(mm) for mm in COMPARE_MEASURES],
         "A": [fmt.value(mm, a.value(mm.key)) for mm in COMPARE_MEASURES],
         "B": [fmt.value(mm, b.value(mm.key)) for mm in COMPARE_MEASURES],
         "B − A": [fmt.delta(mm, b.value(mm.key) - a.value(mm.key)) for mm in COMPARE_MEASURES],
@@ -106,6 +135,7 @@ def places_that_differ(a: Metrics, b: Metrics) -> pd.DataFrame:
     rows = []
     for key in sorted(set(moved_a) ^ set(moved_b), key=lambda k: -(moved_a.get(k) or moved_b.get(k)).population):
         s = moved_a.get(key) or moved_b.get(key)
-        rows.append({"Place": s.name, "Unit": s.admin1_iso, "Population (GeoNames)": s.population,
-                     "Changes hands in": "A only" if key in moved_a else "B only", "To": SIDE.get(s.to_side, s.to_side)})
-    return pd.DataFrame(rows, columns=["Place", "Unit", "Population (GeoNames)", "Changes hands in", "To"])
+        rows.append([settlement_name_by_unit(s.name, s.admin1_iso, language()), s.admin1_iso, s.population,
+                     _("A only") if key in moved_a else _("B only"), fmt.side(s.to_side)])
+    columns = [_("Place"), _("Unit"), _("Population (GeoNames)"), _("Changes hands in"), _("To")]
+    return pd.DataFrame(rows, columns=columns)

@@ -10,13 +10,21 @@ import pandas as pd
 
 from borderline import format as fmt
 from borderline import webmap
+from borderline.i18n import _, language
 from borderline.ui.days import Calendar, weekly
+from geo.messages import N_
+from geo.names import oblast_name, settlement_name
 
-SIDE = {"russia": "Russian-administered", "ukraine": "Ukrainian-held"}
+SIDE = fmt.SIDES
 # Short labels of the built-ins' days on the chart; other days are labelled from their scenarios' titles.
-SHORT_LABELS = {"us-28-point-plan-2025-11": "US 28-point plan", "us-ukraine-20-point-2025-12":
-                "US–Ukraine 20-point plan", "status-quo-2025-02": "talks open"}
-UNITS = {"km2": "km²", "pct": "% of the area"}
+SHORT_LABELS = {"us-28-point-plan-2025-11": N_("US 28-point plan"), "us-ukraine-20-point-2025-12":
+                N_("US–Ukraine 20-point plan"), "status-quo-2025-02": N_("talks open")}
+UNITS = {"km2": N_("km²"), "pct": N_("% of the area")}
+
+
+def unit_label(unit: str) -> str:
+    """A chart unit's name in the current language (the radio's labels)."""
+    return _(UNITS[unit])
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,7 @@ def proposal_marks(entries, cal: Calendar) -> pd.DataFrame:
             by_day.setdefault(day, []).append(e)
     rows = []
     for i, (day, es) in enumerate(sorted(by_day.items())):
-        short = [SHORT_LABELS[e.id] for e in es if e.id in SHORT_LABELS]
+        short = [_(SHORT_LABELS[e.id]) for e in es if e.id in SHORT_LABELS]
         text = short[0] if short else es[0].title.split(" (")[0]
         rows.append({"day": pd.Timestamp(day), "label": f"{text} ({fmt.fmt_date(day)})",
                      "scenarios": "; ".join(e.title for e in es), "ypx": 4 + 15 * (i % 3)})
@@ -93,17 +101,20 @@ def chart(history: pd.DataFrame, marks: pd.DataFrame, unit: str, by_oblast: bool
     import altair as alt
 
     data = history[history["iso"] != "UA"] if by_oblast else history[history["iso"] == "UA"]
-    title = "km²" if unit == "km2" else ("% of each oblast's area" if by_oblast else "% of Ukraine's area")
+    if language() != "en":
+        data = data.assign(name=[oblast_name(i, language(), n) for i, n in zip(data["iso"], data["name"])])
+    title = _("km²") if unit == "km2" else (_("% of each oblast's area") if by_oblast else _("% of Ukraine's area"))
     y = alt.Y(f"{unit}:Q", title=title, scale=alt.Scale(zero=False) if not by_oblast else alt.Scale())
-    colour = alt.Color("name:N", title="Oblast", legend=alt.Legend(orient="right", labelLimit=260)) if by_oblast \
-        else alt.value("#b2182b")
-    fmt_y = ",.0f" if unit == "km2" else ".2f"
+    colour = alt.Color("name:N", title=_("Oblast"), legend=alt.Legend(orient="right", labelLimit=260)) \
+        if by_oblast else alt.value("#b2182b")
+    fmt_y = ",.0f" if unit == "km2" else ".1f"
     lines = alt.Chart(data).mark_line(point=False, strokeWidth=2).encode(
-        x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)), y=y, color=colour,
-        tooltip=[alt.Tooltip("day:T", title="Day"), alt.Tooltip("name:N", title="Unit"),
-                 alt.Tooltip(f"{unit}:Q", title=UNITS[unit], format=fmt_y)])
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%Y-%m", labelAngle=0)), y=y, color=colour,
+        tooltip=[alt.Tooltip("day:T", title=_("Day"), format="%Y-%m-%d"), alt.Tooltip("name:N", title=_("Unit")),
+                 alt.Tooltip(f"{unit}:Q", title=unit_label(unit), format=fmt_y)])
     rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#555").encode(
-        x="day:T", tooltip=[alt.Tooltip("label:N", title="Proposal"), alt.Tooltip("scenarios:N", title="Scenarios")])
+        x="day:T", tooltip=[alt.Tooltip("label:N", title=_("Proposal")),
+                            alt.Tooltip("scenarios:N", title=_("Scenarios"))])
     texts = alt.Chart(marks).mark_text(align="left", dx=3, dy=-4, angle=0, fontSize=11, color="#333",
                                        baseline="top").encode(
         x="day:T", y=alt.Y("ypx:Q", scale=None, axis=None), text="label:N")
@@ -112,12 +123,17 @@ def chart(history: pd.DataFrame, marks: pd.DataFrame, unit: str, by_oblast: bool
     return alt.layer(lines, rules, texts, today).properties(height=360)
 
 
-def changes_frame(changes, population: dict) -> pd.DataFrame:
-    """The places changing hands (``SideChange`` rows) as a table: populations with thousands separators."""
-    rows = [{"Place": c.name, "Oblast": c.admin1_iso, "Day": c.day,
-             "From → to": f"{SIDE.get(c.from_side, c.from_side)} → {SIDE.get(c.to_side, c.to_side)}",
-             "Population (GeoNames)": fmt.fmt_number(float(population.get(c.geonameid, 0)))} for c in changes]
-    return pd.DataFrame(rows, columns=["Place", "Oblast", "Day", "From → to", "Population (GeoNames)"])
+CHANGE_COLUMNS = (N_("Place"), N_("Oblast"), N_("Day"), N_("From → to"), N_("Population (GeoNames)"))
+
+
+def changes_frame(changes, population: dict, names_uk: dict | None = None) -> pd.DataFrame:
+    """The places changing hands (``SideChange`` rows) as a table in the current language: populations rounded
+    like every population figure (three significant figures); ``names_uk``: geonameid → Ukrainian name."""
+    names_uk = names_uk or {}
+    rows = [[settlement_name(c.name, names_uk.get(c.geonameid), language()), c.admin1_iso, c.day,
+             f"{fmt.side(c.from_side)} → {fmt.side(c.to_side)}", fmt.people(float(population.get(c.geonameid, 0)))]
+            for c in changes]
+    return pd.DataFrame(rows, columns=[_(c) for c in CHANGE_COLUMNS])
 
 
 def changes_between(first: str, last: str, oblasts: dict[str, str]) -> pd.DataFrame:
@@ -126,6 +142,8 @@ def changes_between(first: str, last: str, oblasts: dict[str, str]) -> pd.DataFr
 
     p = projected()
     population = dict(zip(p.settlements["geonameid"], p.settlements["population"]))
-    frame = changes_frame(p.timeline.changes(first, last), population)
-    frame["Oblast"] = frame["Oblast"].map(lambda iso: oblasts.get(iso, iso))
+    names_uk = dict(zip(p.settlements["geonameid"], p.settlements["name_uk"]))
+    frame = changes_frame(p.timeline.changes(first, last), population, names_uk)
+    column = _("Oblast")
+    frame[column] = frame[column].map(lambda iso: oblast_name(iso, language(), oblasts.get(iso, iso)))
     return frame
