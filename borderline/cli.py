@@ -43,36 +43,39 @@ def _scenario(args):
 
 def _print_metrics(m) -> None:
     from borderline import format as fmt
-    from borderline.ui.tables import SIDE
+    from borderline.i18n import _, language
+    from borderline.ui.tables import part_label
+    from geo.names import oblast_name, settlement_name_by_unit
     from scenarios.metrics import part_rows
 
     print(f"{m.title}  [{m.scenario}]")
-    print(f"baseline control date {m.baseline}; DMZ {m.dmz_km.ukrainian_side:g} km (Ukrainian side), "
-          f"{m.dmz_km.russian_side:g} km (Russian side)")
-    rows = [(r.label, fmt.km2(r.km2), fmt.people(r.population)) for r in part_rows(m)]
+    print(_("baseline control date {day}; {dmz}").format(
+        day=m.baseline, dmz=fmt.dmz_phrase(m.dmz_km.ukrainian_side, m.dmz_km.russian_side)))
+    rows = [(part_label(r, m), fmt.km2(r.km2), fmt.people(r.population)) for r in part_rows(m)]
     rows[0] = (rows[0][0], f"{rows[0][1]}  ({fmt.pct(m.russian_administered_pct)})", rows[0][2])
-    print(_table([("", "area", "population*"), *rows]))
-    print(f"\nLine of contact: {fmt.km(m.contact_line_km)}, of which {fmt.km(m.contact_line_on_dnieper_km)} "
-          "on the Dnieper")
+    print(_table([("", _("area"), _("population") + "*"), *rows]))
+    print("\n" + _("Line of contact: {km}, of which {dnieper} on the Dnieper").format(
+        km=fmt.km(m.contact_line_km), dnieper=fmt.km(m.contact_line_on_dnieper_km)))
     if m.by_oblast:
         print()
-        print(_table([("Russian-administered by unit", "km²", "share", "population*"),
-                      *((f"{r.name} ({r.iso})", fmt.fmt_number(r.russian_administered_km2), fmt.pct(r.share_pct),
-                         fmt.people(r.population_russian_administered)) for r in m.by_oblast)]))
+        print(_table([(_("Russian-administered by unit"), _("km²"), _("share"), _("population") + "*"),
+                      *((f"{oblast_name(r.iso, language(), r.name)} ({r.iso})", fmt.area_value(r.russian_administered_km2),
+                         fmt.pct(r.share_pct), fmt.people(r.population_russian_administered)) for r in m.by_oblast)]))
     if m.settlements_changing_hands:
-        print("\nPlaces of 10,000 or more that change hands:")
-        for s in m.settlements_changing_hands:
-            print(f"  {s.name} ({s.admin1_iso}), {s.population:,}: {SIDE[s.from_side]} → {SIDE[s.to_side]}")
+        print("\n" + _("Places of 10,000 or more that change hands:"))
+        print(fmt.table([(f"  {settlement_name_by_unit(s.name, s.admin1_iso, language())} ({s.admin1_iso})",
+                          fmt.people(s.population), f"{fmt.side(s.from_side)} → {fmt.side(s.to_side)}")
+                         for s in m.settlements_changing_hands], align="lrl"))
     else:
-        print("\nNo place of 10,000 or more changes hands.")
-    print(f"\n* {m.method.population}.\n  Areas: {m.method.area}.")
+        print("\n" + _("No place of 10,000 or more changes hands."))
+    print(f"\n* {_(m.method.population)}.\n  {_('Areas')}: {_(m.method.area)}.")
 
 
 def _table(rows: list[tuple[str, ...]]) -> str:
     """Rows as aligned text: the first column left-aligned, the others right-aligned, two spaces apart."""
-    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
-                     .rstrip() for r in rows)
+    from borderline import format as fmt
+
+    return fmt.table(rows)
 
 
 def cmd_place(args) -> int:

@@ -63,6 +63,8 @@ def area_value(v: float) -> str:
     if _missing(v):
         return DASH
     a = abs(float(v))
+    if a == 0:
+        return decimal(0)
     if a >= 10_000:
         return decimal(round(float(v), -1))
     return decimal(v) if a >= 100 else decimal(v, 1)

@@ -51,6 +51,25 @@ def _generated_messages() -> list[tuple[str, str]]:
                 if f.metadata.get("label")]
     out += [("scenarios/metrics.py", m.label) for m in metrics.MEASURES]
     out += [("scenarios/metrics.py", label) for label in metrics.PART_LABELS.values()]
+    from scenarios.engine import METHOD  # the method notes every evaluation carries
+
+    out += [("scenarios/engine.py", getattr(METHOD, f.name)) for f in dataclasses.fields(METHOD)]
+    return out
+
+
+def _calls_in_fstrings(path: Path) -> list[tuple[int, str]]:
+    """``_("...")`` / ``N_("...")`` calls inside f-strings, which Babel's tokenizer does not see on Python 3.11."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = []
+    for joined in (n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)):
+        for node in ast.walk(joined):
+            name = getattr(node, "func", None)
+            name = name.id if isinstance(name, ast.Name) else getattr(name, "attr", None)
+            if (isinstance(node, ast.Call) and name in KEYWORDS
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                out.append((node.lineno, node.args[0].value))
     return out
 
 
@@ -65,6 +84,9 @@ def extract(root: Path = ROOT):
         for lineno, message, comments, context in extract_from_file("python", path, keywords=KEYWORDS):
             if isinstance(message, str) and message:
                 template.add(message, locations=[(rel, lineno)], auto_comments=comments, context=context)
+        for lineno, message in _calls_in_fstrings(path):
+            if message and message not in template:
+                template.add(message, locations=[(rel, lineno)])
     for rel, message in _generated_messages():
         if message and message not in template:
             template.add(message, locations=[(rel, 0)])
