@@ -96,30 +96,45 @@ def cmd_place(args) -> int:
     if args.json:
         print(json.dumps(info, ensure_ascii=False))
         return 0
-    print(f"{info['name']}  {info['lat']:.4f} N, {info['lon']:.4f} E")
+    _print_place(info)
+    return 0
+
+
+def _print_place(info: dict) -> None:
+    """The look-up of ``borderline place`` as readable lines, in the current language."""
+    from borderline import format as fmt
+    from borderline.i18n import _, language
+    from geo.names import oblast_name, settlement_name_by_unit
+
+    lang = language()
+    banks = {"left": _("left"), "right": _("right")}
+    print(f"{settlement_name_by_unit(info['name'], info['admin1_iso'], lang)}  {info['lat']:.4f} N, "
+          f"{info['lon']:.4f} E")
     if info.get("population"):
-        print(f"  population (settlements layer): {info['population']:,}")
-    print(f"  unit: {info['admin1_name']} ({info['admin1_iso']})")
-    print(f"  bank of the Dnieper: {info['bank']}")
+        print("  " + _("population (settlements layer): {n}").format(n=fmt.people(info["population"])))
+    print("  " + _("unit: {name} ({iso})").format(name=oblast_name(info["admin1_iso"], lang, info["admin1_name"]),
+                                                  iso=info["admin1_iso"]))
+    print("  " + _("bank of the Dnieper: {bank}").format(bank=banks.get(info["bank"], _(str(info["bank"])))))
     if info.get("assigned_to_land"):
         land = info["assigned_to_land"]
-        print(f"  counted at {land['lat']:.4f} N, {land['lon']:.4f} E ({land['rule']})")
+        print("  " + _("counted at {lat} N, {lon} E ({rule})").format(lat=f"{land['lat']:.4f}",
+                                                                      lon=f"{land['lon']:.4f}", rule=_(land["rule"])))
     if info.get("candidates"):
-        print(f"  {len(info['candidates'])} places have this name; chosen: {info['chosen_by']} (--admin1 ISO picks "
-              "another):")
+        print("  " + _("places with this name: {n}; chosen: {how} (--admin1 ISO picks another):").format(
+            n=len(info["candidates"]), how=_(info["chosen_by"])))
         for c in info["candidates"]:
-            print(f"    {c['name']}, {c['admin1_name']} ({c['admin1_iso']}), population {c['population']:,}")
-    side_name = {"russia": "Russian-administered", "ukraine": "Ukrainian-held"}
+            print("    " + _("{name}, {unit} ({iso}), population {n}").format(
+                name=settlement_name_by_unit(c["name"], c["admin1_iso"], lang), iso=c["admin1_iso"],
+                unit=oblast_name(c["admin1_iso"], lang, c["admin1_name"]), n=fmt.people(c["population"])))
     if info.get("history"):
-        print(f"  control history (source: {info['history'][0]['source']}):")
+        print("  " + _("control history (source: {source}):").format(source=_(info["history"][0]["source"])))
         for row in info["history"]:
-            print(f"    {row['from']} to {row['to']}: {side_name[row['side']]}")
+            print(f"    {_('{first} to {last}').format(first=row['from'], last=row['to'])}: {fmt.side(row['side'])}")
     for date, side in info["control"].items():
         if not any(row["from"] <= date <= row["to"] for row in info.get("history", [])):
-            print(f"  on {date}: {side_name[side]} (line of contact of that day)")
+            print("  " + _("on {day}: {side} (line of contact of that day)").format(day=date, side=fmt.side(side)))
     for sid, side in info.get("scenarios", {}).items():
-        print(f"  in {sid}: {'Russian-administered' if side == 'russia' else 'Ukrainian-held'}")
-    return 0
+        print("  " + _("in {scenario}: {side}").format(scenario=sid, side=fmt.side(side)))
 
 
 def cmd_list(args) -> int:

@@ -91,10 +91,10 @@ def test_switching_scenario_changes_the_numbers(home):
 
 def test_slider_changes_dmz_area(home):
     at = start()
-    assert metric(at, "DMZ area") == "0.0\u00a0km²"
+    assert metric(at, "DMZ area") == "0\u00a0km²"
     at.sidebar.slider(key="w_both").set_value(20.0).run()
     assert_healthy(at)
-    assert metric(at, "DMZ area") != "0.0\u00a0km²"
+    assert metric(at, "DMZ area") != "0\u00a0km²"
     assert qp(at, "ua") == "20" and qp(at, "ru") == "20"
 
 
@@ -103,8 +103,8 @@ def test_per_side_widths_change_one_side_only(home):
     at.sidebar.toggle(key="w_same").set_value(False).run()
     at.sidebar.slider(key="w_ua").set_value(15.0).run()
     assert_healthy(at)
-    assert summary_cell(at, "DMZ, Ukrainian side (15 km)") != "0.0\u00a0km²"
-    assert summary_cell(at, "DMZ, Russian side (0 km)") == "0.0\u00a0km²"
+    assert summary_cell(at, "DMZ, Ukrainian side (15 km)") != "0\u00a0km²"
+    assert summary_cell(at, "DMZ, Russian side (0 km)") == "0\u00a0km²"
 
 
 def test_compare_shows_deltas(home):
@@ -121,7 +121,7 @@ def test_url_restores_the_view(home):
     at = start({"view": "map", "s": "donbas-withdrawal", "ua": "5", "ru": "12.5"})
     assert at.session_state["scenario"] == "donbas-withdrawal"
     assert (at.session_state["ua"], at.session_state["ru"]) == (5.0, 12.5)
-    assert summary_cell(at, "DMZ, Russian side (12.5 km)") != "0.0\u00a0km²"
+    assert summary_cell(at, "DMZ, Russian side (12.5 km)") != "0\u00a0km²"
 
 
 def test_bad_link_is_explained_not_fatal(home):
@@ -328,7 +328,7 @@ def test_a_100_km_scenario_is_evaluated_at_100_km_in_the_map_view(home):
     at, wide = wide_scenario_on_the_map(100.0, 100.0)
     assert (at.session_state["ua"], at.session_state["ru"]) == (100.0, 100.0)
     assert qp(at, "ua") == "100" and qp(at, "ru") == "100"
-    assert summary_cell(at, "DMZ, Ukrainian side (100 km)") != "0.0\u00a0km²"
+    assert summary_cell(at, "DMZ, Ukrainian side (100 km)") != "0\u00a0km²"
     assert metric(at, "DMZ area") == dmz_area(wide) != dmz_area(wide, (50.0, 50.0))
 
 
@@ -357,7 +357,7 @@ def test_a_width_past_the_sliders_is_said_and_still_used(home, monkeypatch):
     at, wide = wide_scenario_on_the_map(100.0, 80.0)
     assert (at.session_state["ua"], at.session_state["ru"]) == (100.0, 80.0)
     assert any("wider than the sliders' 50 km" in plain(i.value) for i in at.info)
-    assert summary_cell(at, "DMZ, Ukrainian side (100 km)") != "0.0\u00a0km²"
+    assert summary_cell(at, "DMZ, Ukrainian side (100 km)") != "0\u00a0km²"
     assert metric(at, "DMZ area") == dmz_area(wide) != dmz_area(wide, (50.0, 50.0))
 
 
