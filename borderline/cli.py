@@ -120,7 +120,7 @@ def _print_place(info: dict) -> None:
         print("  " + _("counted at {lat} N, {lon} E ({rule})").format(lat=f"{land['lat']:.4f}",
                                                                       lon=f"{land['lon']:.4f}", rule=_(land["rule"])))
     if info.get("candidates"):
-        print("  " + _("places with this name: {n}; chosen: {how} (--admin1 ISO picks another):").format(
+        print("  " + _("{n} places have this name; chosen: {how} (--admin1 ISO picks another):").format(
             n=len(info["candidates"]), how=_(info["chosen_by"])))
         for c in info["candidates"]:
             print("    " + _("{name}, {unit} ({iso}), population {n}").format(
