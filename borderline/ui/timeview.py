@@ -120,7 +120,17 @@ def chart(history: pd.DataFrame, marks: pd.DataFrame, unit: str, by_oblast: bool
         x="day:T", y=alt.Y("ypx:Q", scale=None, axis=None), text="label:N")
     today = alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="#2166ac", strokeWidth=2).encode(
         x="day:T")
-    return alt.layer(lines, rules, texts, today).properties(height=360)
+    chart_ = alt.layer(lines, rules, texts, today).properties(height=360)
+    return chart_.configure(locale={"number": number_locale()})
+
+
+def number_locale() -> dict:
+    """The chart's number symbols (Vega's d3 locale) from Babel's data for the current language."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    code = {"uk": "uk"}.get(language(), "en")
+    return {"decimal": get_decimal_symbol(code), "thousands": get_group_symbol(code), "grouping": [3],
+            "currency": ["", ""]}
 
 
 CHANGE_COLUMNS = (N_("Place"), N_("Oblast"), N_("Day"), N_("From → to"), N_("Population (GeoNames)"))
