@@ -208,3 +208,41 @@ def test_place_and_oblast_names_in_cyrillic():
     towns = load_layer("settlements")
     big = towns[towns["population"] >= 10_000]
     assert big["name_uk"].map(lambda n: isinstance(n, str) and bool(CYRILLIC.search(n))).all()
+
+
+def _switch_page():
+    import streamlit as st
+
+    from borderline.i18n import _
+    from borderline.ui import language, session
+
+    session.apply_language()
+    language.language_switch()
+    st.markdown(_("Map"))
+    st.query_params.update(session.language_query())
+
+
+def test_the_language_switch_changes_every_label_of_the_next_run_and_the_link():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_switch_page, default_timeout=60)
+    at.run()
+    switch = at.sidebar.button_group[0]
+    assert switch.value == "en" and [m.value for m in at.markdown] == ["Map"] and switch.label == "Language"
+    switch.set_value("uk").run()
+    assert [m.value for m in at.markdown] == ["Карта"] and at.sidebar.button_group[0].label == "Мова"
+    assert at.query_params["lang"] in ("uk", ["uk"])
+
+
+def test_the_time_chart_uses_the_language_number_symbols():
+    import pandas as pd
+
+    from borderline.ui import timeview
+
+    history = pd.DataFrame({"day": pd.to_datetime(["2025-01-01"]), "iso": ["UA"], "name": ["Ukraine"],
+                            "km2": [113_000.0], "pct": [18.7]})
+    marks = pd.DataFrame(columns=["day", "label", "scenarios", "ypx"])
+    with use_language("uk"):
+        spec = timeview.chart(history, marks, "km2", False, "2025-01-01").to_dict()
+    assert spec["config"]["locale"]["number"]["decimal"] == "," and spec["config"]["locale"]["number"]["thousands"] \
+        == "\u00a0"
