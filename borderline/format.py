@@ -196,6 +196,25 @@ def delta(m: Measure, d: float) -> str:
     return signed(d)
 
 
+def cell(column: str, v) -> str:
+    """A table cell by its column header (as ``borderline.ui.tables`` builds them): ``...*`` an estimated
+    population, ``... km²`` an area, ``... %`` a share; other numbers with separators; text unchanged."""
+    if isinstance(v, str) or v is None:
+        return DASH if v is None else v
+    if _missing(v):
+        return DASH
+    column = str(column)
+    if column.endswith("*") or column.endswith("(GeoNames)"):
+        return people(v)
+    if column.endswith("km²"):
+        return area_value(v)
+    if column.endswith("%"):
+        return decimal(v, 1)
+    if isinstance(v, int) or float(v) == int(v):
+        return count(v)
+    return fmt_number(v)
+
+
 def label(m: Measure) -> str:
     """A measure's label in the current language, with ``*`` pointing at the population note for estimates."""
     return _(m.label) + ("*" if m.estimate else "")

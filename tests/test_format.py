@@ -98,3 +98,11 @@ def test_aligned_tables_right_align_numbers_with_non_breaking_spaces():
     lines = fmt.table(rows).splitlines()
     assert len({len(line) for line in lines}) == 1  # every row ends at the same column
     assert lines[1].endswith("121\u00a0560\u00a0км²") and lines[2].endswith("12,3\u00a0км²")
+
+
+def test_table_cells_follow_their_column():
+    assert fmt.cell("Population*", 22) == "<\u00a01,000" and fmt.cell("Area km²", 156_483.0) == "156,480"
+    assert fmt.cell("Share of unit %", 74.8765) == "74.9" and fmt.cell("Places", 1234) == "1,234"
+    assert fmt.cell("Population (GeoNames)", 60_127) == "60,100" and fmt.cell("Zone", "Enerhodar") == "Enerhodar"
+    with use_language("uk"):
+        assert fmt.cell("Площа км²", 1234.4) == "1\u00a0234"
