@@ -4,7 +4,8 @@
 ``app.py``, ``app_pages/``, ``scenarios/`` and ``geo/`` with the keywords ``_`` and ``N_``, adds the labels the
 typed metrics generate (``scenarios.metrics``: field labels, measure labels, part labels), and updates each PO
 file with Babel's ``Catalog.update`` (new messages empty, removed ones dropped, no fuzzy guesses), written
-atomically. ``untranslated`` lists what has no translation yet (``--json`` for a fill file), ``fill FILE.json``
+atomically; dropped translations are kept in ``memory.json`` beside the PO file and reused for new ids that
+match exactly. ``untranslated`` lists what has no translation yet (``--json`` for a fill file), ``fill FILE.json``
 merges ``{msgid: msgstr}`` translations in, and ``check`` fails when a message is missing, untranslated,
 obsolete or has other placeholders than its English id.
 """
@@ -121,14 +122,44 @@ def write(catalog, code: str) -> Path:
     return path
 
 
+def memory_path(code: str) -> Path:
+    """The translation memory of a language: translations of messages not (or no longer) in the code."""
+    return catalog_path(code).with_name("memory.json")
+
+
+def read_memory(code: str) -> dict[str, str]:
+    path = memory_path(code)
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def write_memory(code: str, memory: dict[str, str]) -> None:
+    from geo.fs import write_atomic
+
+    text = json.dumps(dict(sorted(memory.items())), ensure_ascii=False, indent=1) + "\n"
+    write_atomic(memory_path(code), text)
+
+
 def update(code: str, template=None) -> dict:
-    """Bring a language's catalog in line with the code: add new ids, drop removed ones; returns counts."""
+    """Bring a language's catalog in line with the code: add new ids, drop removed ones; returns counts.
+
+    A dropped translation goes to the language's memory, and a new id the memory knows is translated from it,
+    so a message that is reworded and back again, or wrapped in ``_()`` later, keeps its translation.
+    """
     template = template or extract()
     catalog = read(code)
     before = {m.id for m in catalog if m.id}
     created = catalog.creation_date
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
     dropped = sorted(str(k) for k in catalog.obsolete)
+    memory = read_memory(code)
+    kept = {str(k): m.string for k, m in catalog.obsolete.items() if isinstance(m.string, str) and m.string}
+    recalled = 0
+    for m in catalog:
+        if m.id and isinstance(m.id, str) and not m.string and m.id in memory \
+                and not placeholder_problem(m.id, memory[m.id]):
+            m.string, recalled = memory[m.id], recalled + 1
+    if kept:
+        write_memory(code, {**memory, **kept})
     catalog.header_comment = f"# {HEADER}"
     catalog.creation_date = created  # so a re-extraction that finds nothing new leaves the file as it was
     catalog.revision_date = created
@@ -136,7 +167,7 @@ def update(code: str, template=None) -> dict:
     write(catalog, code)
     after = {m.id for m in catalog if m.id}
     return {"language": code, "messages": len(after), "added": len(after - before), "dropped": len(dropped),
-            "untranslated": len(untranslated(code))}
+            "from_memory": recalled, "untranslated": len(untranslated(code))}
 
 
 def untranslated(code: str) -> list[str]:
@@ -219,8 +250,9 @@ def _cmd_extract(args) -> int:
     for code in LANGUAGES:
         if code != DEFAULT_LANGUAGE:
             r = update(code, template)
-            print(f"{catalog_path(code).relative_to(ROOT)}: {r['messages']} messages, {r['added']} new, "
-                  f"{r['dropped']} dropped, {r['untranslated']} untranslated")
+            print(f"{catalog_path(code).relative_to(ROOT)}: {r['messages']} messages, {r['added']} new "
+                  f"({r['from_memory']} translated from memory), {r['dropped']} dropped (kept in memory), "
+                  f"{r['untranslated']} untranslated")
     return 0
 
 

@@ -246,3 +246,29 @@ def test_the_time_chart_uses_the_language_number_symbols():
         spec = timeview.chart(history, marks, "km2", False, "2025-01-01").to_dict()
     assert spec["config"]["locale"]["number"]["decimal"] == "," and spec["config"]["locale"]["number"]["thousands"] \
         == "\u00a0"
+
+
+def test_the_translation_memory_keeps_placeholders():
+    memory = i18n_tools.read_memory("uk")
+    assert memory and not [i for i, s in memory.items() if i18n_tools.placeholder_problem(i, s) or not s.strip()]
+
+
+def test_a_dropped_translation_is_kept_and_comes_back_with_its_message(tmp_path, monkeypatch, template):
+    import shutil
+
+    from babel.messages.catalog import Catalog
+
+    shutil.copytree(i18n.LOCALE_DIR, tmp_path / "locale")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
+    i18n._messages.cache_clear()
+    smaller = Catalog(domain=i18n.DOMAIN)
+    for m in template:
+        if m.id and m.id != "Control on a day":
+            smaller.add(m.id)
+    first = i18n_tools.update("uk", smaller)
+    assert first["dropped"] == 1 and "Control on a day" not in {m.id for m in i18n_tools.read("uk")}
+    assert i18n_tools.read_memory("uk")["Control on a day"] == "Контроль на дату"
+    again = i18n_tools.update("uk", template)
+    assert again["from_memory"] == 1 and again["untranslated"] == 0
+    assert translate("Control on a day", "uk") == "Контроль на дату"
+    i18n._messages.cache_clear()
