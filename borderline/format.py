@@ -6,7 +6,8 @@ App, command line, maps, report and exports format every figure through this mod
 - Populations are estimates (2022 resident baseline), so they are shown to three significant figures and
   never as single people: "9.85 million", "850,000", "12,300", "< 1,000" (and "0" when there is none).
 - Areas: km² to the nearest 10 from 10,000 up, whole below that, one decimal below 100.
-- Shares: one decimal. Deltas: always signed ("+1,230", "−56.0 km²", "±0").
+- Shares: one decimal. Deltas: always signed ("+1,230", "−56.0 km²", "±0"); a difference of shares is in
+  percentage points ("+1.4 pp").
 
 Machine outputs (JSON, CSV, GeoPackage, GeoJSON, XLSX cells) keep the model's values and never pass through
 here; XLSX keeps numbers as numbers (so a spreadsheet can sum them), with a number format for separators.
@@ -32,7 +33,13 @@ _LOCALES = {"en": "en", "uk": "uk"}
 
 
 def _missing(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
+    """None, NaN or pandas' NA: no value to show."""
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):  # pandas' missing markers
+        return True
+    try:
+        return math.isnan(float(v))
+    except (TypeError, ValueError):
+        return False
 
 
 def _locale() -> str:
@@ -187,8 +194,8 @@ def delta(m: Measure, d: float) -> str:
     """A measure's delta, signed: people rounded like the estimates they come from, areas and lengths with units."""
     if m.unit == "people":
         return signed_people(d)
-    if m.unit == "%":
-        return signed(d, 1) + f"{NBSP}%"
+    if m.unit == "%":  # a difference of shares is in percentage points, not per cent of the share
+        return signed(d, 1) + f"{NBSP}{_('pp')}"
     if m.unit == "km²":
         return signed_km2(d)
     if m.unit == "km":

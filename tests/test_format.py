@@ -55,7 +55,7 @@ def test_shares_one_decimal_and_signed_deltas_in_both_languages():
     share, people, area = measure_of("russian_administered_pct"), measure_of(
         "population_russian_administered"), measure_of("russian_administered_km2")
     assert fmt.value(share, 18.9234) == "18.9\u00a0%"
-    assert fmt.delta(share, 1.44) == "+1.4\u00a0%"
+    assert fmt.delta(share, 1.44) == "+1.4\u00a0pp"
     assert fmt.delta(people, -758_123) == "\u2212758,000"
     assert fmt.delta(people, 22) == "+<\u00a01,000" and fmt.delta(people, 0) == "±0"
     assert fmt.delta(area, 20_004) == "+20,000\u00a0km²" and fmt.delta(area, -3.2) == "\u22123.2\u00a0km²"
@@ -106,3 +106,23 @@ def test_table_cells_follow_their_column():
     assert fmt.cell("Population (GeoNames)", 60_127) == "60,100" and fmt.cell("Zone", "Enerhodar") == "Enerhodar"
     with use_language("uk"):
         assert fmt.cell("Площа км²", 1234.4) == "1\u00a0234"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), st.sampled_from(["en", "uk"]))
+def test_deltas_are_signed_and_symmetric(d, lang):
+    area = measure_of("russian_administered_km2")
+    with use_language(lang):
+        up, down = fmt.delta(area, abs(d)), fmt.delta(area, -abs(d))
+    if up.startswith("±"):
+        assert down == up
+    else:
+        assert up[0] == "+" and down[0] == "\u2212" and up[1:] == down[1:]
+
+
+def test_missing_values_show_a_dash():
+    import math
+
+    import pandas as pd
+
+    assert fmt.people(math.nan) == fmt.km2(None) == fmt.cell("Area km²", pd.NA) == fmt.pct(float("nan")) == "–"
