@@ -20,6 +20,7 @@ import re
 import sys
 from pathlib import Path
 
+from geo.errors import UserError
 from borderline.i18n import LANGUAGES, DEFAULT_LANGUAGE, DOMAIN, _messages, catalog_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +63,10 @@ def _calls_in_fstrings(path: Path) -> list[tuple[int, str]]:
     """``_("...")`` / ``N_("...")`` calls inside f-strings, which Babel's tokenizer does not see on Python 3.11."""
     import ast
 
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except SyntaxError as exc:
+        raise UserError(f"{path}:{exc.lineno}: not valid Python ({exc.msg}); fix it, then extract again") from None
     out = []
     for joined in (n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)):
         for node in ast.walk(joined):
@@ -225,7 +229,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="action", required=True)
     register_actions(sub)
     args = parser.parse_args(argv)
-    return args.i18n_func(args)
+    try:
+        return args.i18n_func(args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 def register_actions(sub) -> None:
