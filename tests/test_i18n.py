@@ -83,6 +83,8 @@ TEXT_KEYWORDS = {"label", "body", "help", "placeholder", "text"}
 # Receivers that are not Streamlit (files, loggers): their .write/.error are not page text.
 NOT_STREAMLIT = {"log", "logger", "logging", "fh", "f", "out", "sys", "stream", "buf", "file"}
 ALLOWED = {"borderline", "A", "B", "B − A", "km²", "OK", "TOML", "GeoJSON", "PNG", "SVG", "PDF", "CSV", "XLSX", "GeoPackage"}
+ALLOWED |= {"success", "error", "info", "warning"}  # message kinds passed to the project's own toast helpers
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")  # ids shown as examples (my-scenario-v2), not prose
 UI_FILES = [REPO / "app.py", *sorted((REPO / "app_pages").glob("*.py")), *sorted((REPO / "borderline/ui").glob("*.py"))]
 
 
@@ -101,9 +103,12 @@ def _untranslated(node: ast.AST) -> list[str]:
         return []
     if isinstance(node, ast.IfExp):
         return _untranslated(node.body) + _untranslated(node.orelse)
+    if isinstance(node, ast.FormattedValue):  # {x:,.0f}: the format spec is not text
+        return _untranslated(node.value)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         text = node.value.strip()
-        return [text] if re.search(r"[A-Za-z]", text) and text.strip("#*_ ") not in ALLOWED else []
+        prose = re.search(r"[A-Za-z]", text) and not SLUG.match(text)
+        return [text] if prose and text.strip("#*_ ") not in ALLOWED else []
     if isinstance(node, ast.Call):  # "...".format(...) or a helper: look at the string and the arguments
         found = _untranslated(node.func.value) if isinstance(node.func, ast.Attribute) else []
         return found + [t for a in node.args for t in _untranslated(a)]
@@ -137,7 +142,8 @@ def test_no_string_literal_reaches_a_streamlit_display_call_without_translation(
 def test_the_untranslated_text_check_catches_what_it_should():
     code = ('st.button("Save")\nst.caption(f"Saved {x}")\nc1.metric(_("Area"), v)\nst.markdown("### " + _("Map"))\n'
             'st.write("")\nlog.error("not page text")\nst.info(_("On {day}").format(day=d))\n'
-            'st.caption(_("a") if x == "oblast" else _("b"))\nst.markdown("## borderline")\n')
+            'st.caption(_("a") if x == "oblast" else _("b"))\nst.markdown("## borderline")\n'
+            'st.caption(f"{_(\'Area\')}: {v:,.0f}")\nst.text_input(_("New id"), placeholder="my-scenario-v2")\n')
     path = REPO / "tests" / ".i18n_probe.py"
     path.write_text(code, encoding="utf-8")
     try:
