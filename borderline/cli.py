@@ -71,11 +71,11 @@ def _print_metrics(m) -> None:
     print(f"\n* {_(m.method.population)}.\n  {_('Areas')}: {_(m.method.area)}.")
 
 
-def _table(rows: list[tuple[str, ...]]) -> str:
-    """Rows as aligned text: the first column left-aligned, the others right-aligned, two spaces apart."""
+def _table(rows: list[tuple[str, ...]], left: int = 1) -> str:
+    """Rows as aligned text: the first ``left`` columns left-aligned, the others right-aligned, two spaces apart."""
     from borderline import format as fmt
 
-    return fmt.table(rows)
+    return fmt.table(rows, left=left)
 
 
 def cmd_place(args) -> int:

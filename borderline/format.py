@@ -264,8 +264,9 @@ def side(code: str) -> str:
     return _(SIDES[code]) if code in SIDES else str(code)
 
 
-def table(rows: list[tuple], align: str | None = None, gap: int = 2) -> str:
-    """Rows as aligned text (the CLI's tables): the first column left, the others right, ``gap`` spaces apart.
+def table(rows: list[tuple], align: str | None = None, gap: int = 2, left: int = 1) -> str:
+    """Rows as aligned text (the CLI's tables): the first ``left`` columns left, the others right, ``gap`` spaces
+    apart.
 
     ``align`` gives one letter per column (``l``/``r``) to override that. Widths count characters, so the
     non-breaking spaces of the number style align like spaces.
@@ -274,7 +275,7 @@ def table(rows: list[tuple], align: str | None = None, gap: int = 2) -> str:
         return ""
     n = max(len(r) for r in rows)
     cells = [[str(c) for c in r] + [""] * (n - len(r)) for r in rows]
-    align = align or ("l" + "r" * (n - 1))
+    align = align or ("l" * left + "r" * max(n - left, 0))
     widths = [max(len(r[i]) for r in cells) for i in range(n)]
     out = []
     for r in cells:
