@@ -213,7 +213,7 @@ def cell(column: str, v) -> str:
     column = str(column)
     if column.endswith("*") or column.endswith("(GeoNames)"):
         return people(v)
-    if column.endswith("km²"):
+    if column.endswith(("km²", _("km²"))):
         return area_value(v)
     if column.endswith("%"):
         return decimal(v, 1)

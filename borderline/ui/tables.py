@@ -72,7 +72,7 @@ def summary_table(m: Metrics) -> pd.DataFrame:
 def _rows(items, cls) -> pd.DataFrame:
     """Rows of a row type as a frame; headers are the fields' labels with their unit, estimates marked *."""
     fields = dataclasses.fields(cls)
-    headers = [_(f.metadata["label"]) + _UNIT_SUFFIX.get(f.metadata.get("unit"), "")
+    headers = [_(f.metadata["label"]) + _unit_suffix(f.metadata.get("unit"))
                + ("*" if f.metadata.get("estimate") else "") for f in fields]
     data = [[_cell(r, f.name) for f in fields] for r in items]
     return pd.DataFrame(data, columns=headers)
@@ -92,7 +92,9 @@ def _cell(r, name: str):
     return value
 
 
-_UNIT_SUFFIX = {"km²": " km²", "%": " %"}
+def _unit_suffix(unit: str | None) -> str:
+    """A header's unit (km², %), in the current language."""
+    return {"km²": " " + _("km²"), "%": " %"}.get(unit or "", "")
 
 
 def oblast_table(m: Metrics) -> pd.DataFrame:
