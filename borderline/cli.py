@@ -289,9 +289,11 @@ def _register_language(parser, sub) -> None:
     from borderline.i18n import LANGUAGES
     from borderline.i18n_tools import register_actions
 
-    parser.add_argument("--lang", choices=LANGUAGES, help="language of the human output: en or uk (default "
-                        "$BORDERLINE_LANG, else en); JSON and CSV are the same in every language")
-    p = sub.add_parser("i18n", help="the message catalog: extract, untranslated, fill, check")
+    from borderline.i18n import _
+
+    parser.add_argument("--lang", choices=LANGUAGES, help=_("language of the human output: en or uk (default "
+                        "$BORDERLINE_LANG, else en); JSON and CSV are the same in every language"))
+    p = sub.add_parser("i18n", help=_("the message catalog: extract, untranslated, fill, check"))
     register_actions(p.add_subparsers(dest="i18n_action", required=True))
     p.set_defaults(func=lambda args: args.i18n_func(args))
 

@@ -173,35 +173,35 @@ def cmd_import(args) -> int:
 
 def register(sub) -> None:
     """Add `borderline control list|history|changes` to the parser."""
-    p = sub.add_parser("control", help="the lines of contact through time",
-                       description="Who held what on any day: the dated lines, the area through time and the "
-                                   "settlements that changed hands.")
+    p = sub.add_parser("control", help=_("the lines of contact through time"),
+                       description=_("Who held what on any day: the dated lines, the area through time and the "
+                                   "settlements that changed hands."))
     csub = p.add_subparsers(dest="control_command", required=True)
-    c = csub.add_parser("list", help="the dated lines and their sources")
+    c = csub.add_parser("list", help=_("the dated lines and their sources"))
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_list)
-    c = csub.add_parser("history", help="Russian-administered km² and %% per month (or day), total and per oblast")
-    c.add_argument("--oblast", metavar="ISO", help="one unit, such as UA-14 (default: the whole country and every "
-                                                    "unit that has Russian-administered land)")
-    c.add_argument("--from", dest="start", metavar="D", help="first day (YYYY-MM-DD)")
-    c.add_argument("--to", dest="end", metavar="D", help="last day (YYYY-MM-DD or latest)")
-    c.add_argument("--daily", action="store_true", help="every day instead of the first of each month")
+    c = csub.add_parser("history", help=_("Russian-administered km² and %% per month (or day), total and per oblast"))
+    c.add_argument("--oblast", metavar="ISO", help=_("one unit, such as UA-14 (default: the whole country and every "
+                                                    "unit that has Russian-administered land)"))
+    c.add_argument("--from", dest="start", metavar="D", help=_("first day (YYYY-MM-DD)"))
+    c.add_argument("--to", dest="end", metavar="D", help=_("last day (YYYY-MM-DD or latest)"))
+    c.add_argument("--daily", action="store_true", help=_("every day instead of the first of each month"))
     fmt = c.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
     c.set_defaults(func=cmd_history)
-    c = csub.add_parser("import", help="import a newer line (GeoJSON, GeoPackage, zipped Shapefile, KML) or an "
-                        "archive of many days",
-                        description="Import a polygon of Russian-controlled territory for one day, or an archive: "
+    c = csub.add_parser("import", help=_("import a newer line (GeoJSON, GeoPackage, zipped Shapefile, KML) or an "
+                        "archive of many days"),
+                        description=_("Import a polygon of Russian-controlled territory for one day, or an archive: "
                                     "a folder of deepstatemap_data_YYYYMMDD.geojson files or one GeoJSON (optionally "
-                                    "gzipped) with a date property per feature. Kept in your data folder.")
-    c.add_argument("file", help="the file or folder to import")
-    c.add_argument("--date", metavar="D", help="the day of a single-day file (default: from the file name)")
-    c.add_argument("--source", default="imported", help="the source's name, e.g. deepstate or isw (default imported)")
-    c.add_argument("--replace", action="store_true", help="replace days already imported for this source")
-    c.add_argument("--quiet", action="store_true", help="no progress bar")
+                                    "gzipped) with a date property per feature. Kept in your data folder."))
+    c.add_argument("file", help=_("the file or folder to import"))
+    c.add_argument("--date", metavar="D", help=_("the day of a single-day file (default: from the file name)"))
+    c.add_argument("--source", default="imported", help=_("the source's name, e.g. deepstate or isw (default imported)"))
+    c.add_argument("--replace", action="store_true", help=_("replace days already imported for this source"))
+    c.add_argument("--quiet", action="store_true", help=_("no progress bar"))
     c.set_defaults(func=cmd_import)
-    c = csub.add_parser("changes", help="the settlements that changed hands between two days")
+    c = csub.add_parser("changes", help=_("the settlements that changed hands between two days"))
     c.add_argument("--from", dest="start", metavar="D1", required=True)
     c.add_argument("--to", dest="end", metavar="D2", required=True)
     c.add_argument("--json", action="store_true")
