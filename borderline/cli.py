@@ -48,7 +48,7 @@ def _print_metrics(m) -> None:
     from geo.names import oblast_name, settlement_name_by_unit
     from scenarios.metrics import part_rows
 
-    print(f"{m.title}  [{m.scenario}]")
+    print(f"{_(m.title)}  [{m.scenario}]")  # built-in titles are in the catalog; a user's own shows as written
     print(_("baseline control date {day}; {dmz}").format(
         day=m.baseline, dmz=fmt.dmz_phrase(m.dmz_km.ukrainian_side, m.dmz_km.russian_side)))
     rows = [(part_label(r, m), fmt.km2(r.km2), fmt.people(r.population)) for r in part_rows(m)]

@@ -56,7 +56,20 @@ def _generated_messages() -> list[tuple[str, str]]:
     from scenarios.engine import METHOD  # the method notes every evaluation carries
 
     out += [("scenarios/engine.py", getattr(METHOD, f.name)) for f in dataclasses.fields(METHOD)]
-    return out
+    return out + _builtin_texts()
+
+
+def _builtin_texts() -> list[tuple[str, str]]:
+    """The built-in scenarios' titles, summaries and zone names: shipped text the app and CLI show (a user's own
+    scenarios are shown as written)."""
+    from scenarios.library import builtin_ids, load_builtin
+
+    out = []
+    for sid in builtin_ids():
+        s, rel = load_builtin(sid), f"scenarios/library/{sid}.toml"
+        out += [(rel, s.title), (rel, s.summary)]
+        out += [(rel, text) for z in s.zones for text in (z.name, getattr(z, "description", "") or "")]
+    return [(rel, text.strip()) for rel, text in out if text and text.strip()]
 
 
 def _calls_in_fstrings(path: Path) -> list[tuple[int, str]]:

@@ -278,3 +278,12 @@ def test_a_dropped_translation_is_kept_and_comes_back_with_its_message(tmp_path,
     assert again["from_memory"] == 1 and again["untranslated"] == 0
     assert translate("Control on a day", "uk") == "Контроль на дату"
     i18n._messages.cache_clear()
+
+
+def test_cli_evaluate_in_ukrainian_names_the_scenario_oblasts_and_places_in_cyrillic():
+    out = _cli("evaluate", "donbas-withdrawal", "--lang", "uk")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert text.startswith("Вихід України з усього Донбасу  [donbas-withdrawal]")
+    assert "Донецька область (UA-14)" in text and "Краматорськ (UA-14)" in text and "млн" in text
+    assert not re.search(r"\b(Oblast|Russian-administered|Ukrainian-held|population)\b", text)

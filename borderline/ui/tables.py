@@ -52,7 +52,7 @@ def tiles(m: Metrics) -> list[Tile]:
 def part_label(r: PartRow, m: Metrics) -> str:
     """A part row's label in the current language (DMZ bands with their width, zones with their name)."""
     if r.key.startswith("zone:"):
-        return _("Zone: {name}").format(name=r.key[5:])
+        return _("Zone: {name}").format(name=_(r.key[5:]))
     text = _(PART_LABELS.get(r.key, r.label))
     if r.key == "dmz_ukrainian_side":
         return f"{text} ({fmt.fmt_width(m.dmz_km.ukrainian_side)} {_('km')})"
@@ -87,6 +87,8 @@ def _cell(r, name: str):
         return oblast_name(r.iso, language(), value)
     if isinstance(r, SettlementChange) and name == "name":
         return settlement_name_by_unit(value, r.admin1_iso, language())
+    if isinstance(r, ZoneMetrics) and name == "name":
+        return _(value)  # built-in zone names are in the catalog
     if isinstance(r, ZoneMetrics) and name == "type":
         return _(ZONE_TYPES[value]) if value in ZONE_TYPES else str(value).replace("_", " ")
     return value

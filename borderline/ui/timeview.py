@@ -90,9 +90,9 @@ def proposal_marks(entries, cal: Calendar) -> pd.DataFrame:
     rows = []
     for i, (day, es) in enumerate(sorted(by_day.items())):
         short = [_(SHORT_LABELS[e.id]) for e in es if e.id in SHORT_LABELS]
-        text = short[0] if short else es[0].title.split(" (")[0]
+        text = short[0] if short else _(es[0].title).split(" (")[0]
         rows.append({"day": pd.Timestamp(day), "label": f"{text} ({fmt.fmt_date(day)})",
-                     "scenarios": "; ".join(e.title for e in es), "ypx": 4 + 15 * (i % 3)})
+                     "scenarios": "; ".join(_(e.title) for e in es), "ypx": 4 + 15 * (i % 3)})
     return pd.DataFrame(rows, columns=["day", "label", "scenarios", "ypx"])
 
 
