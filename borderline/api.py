@@ -77,15 +77,17 @@ class Result:
 
 
 def evaluate(scenario: ScenarioLike, dmz_km: tuple[float, float] | float | None = None,
-             baseline: str | None = None) -> Result:
+             baseline: str | None = None, params: dict[str, float] | None = None) -> Result:
     """Evaluate a scenario (id, path or Scenario) at DMZ widths in km (one width for both sides, or
-    (Ukrainian side, Russian side); default the scenario's) against a baseline control date (default its own)."""
+    (Ukrainian side, Russian side); default the scenario's) against a baseline control date (default its own),
+    with its parameters set from ``params`` (name -> value, e.g. ``{"pullback_km": 40}``; default each one's
+    default; a value the parameter does not allow is a ScenarioError)."""
     from scenarios import engine
 
     s = load_scenario(scenario)
     base_dir = Path(scenario).resolve().parent if isinstance(scenario, (str, Path)) and str(scenario).endswith(
         ".toml") else None
-    return Result(engine.evaluate(s, dmz_km, baseline, base_dir))
+    return Result(engine.evaluate(s, dmz_km, baseline, base_dir, params))
 
 
 def control(date: str) -> gpd.GeoDataFrame:
@@ -105,12 +107,15 @@ def place(name: str) -> dict:
 
 
 def compare(*scenarios: ScenarioLike, dmz_km: tuple[float, float] | float | None = None,
-            baseline: str | None = None) -> pd.DataFrame:
+            baseline: str | None = None, params: dict[str, float] | None = None) -> pd.DataFrame:
     """The compared measures of several scenarios: one row per measure (label, unit), one column per scenario,
-    and a delta column against the first for each of the others."""
+    and a delta column against the first for each of the others. ``params`` go to the scenarios declaring them."""
     from scenarios.metrics import compare_rows
 
-    results = [evaluate(s, dmz_km, baseline) for s in scenarios]
+    loaded = [load_scenario(s) for s in scenarios]
+    params = params or {}
+    results = [evaluate(s, dmz_km, baseline, {k: v for k, v in params.items() if k in {p.name for p in ls.parameters}})
+               for s, ls in zip(scenarios, loaded)]
     ids = [r.scenario.id for r in results]
     rows = compare_rows([r.metrics for r in results])
     frame = pd.DataFrame({"label": [r["label"] for r in rows], "unit": [r["unit"] for r in rows]},
