@@ -490,3 +490,29 @@ def test_every_zone_type_has_its_own_style_and_none_reads_as_sea():
 
     assert set(SITE_KINDS) <= set(style.SITES) and all(s.marker for s in style.SITES.values())
     assert style.site_style("volcano") is style.SITES["other"]
+
+
+def test_site_areas_are_on_land_around_their_points():
+    from geo.crs import to_equal_area
+    from geo.projected import projected
+    from scenarios.sites import site_area, site_area_ea
+
+    ukraine = projected().ukraine
+    for s in sites():
+        area = site_area_ea(s.id)
+        assert shapely.difference(area, ukraine).area < 1.0, s.id
+        assert area.distance(to_equal_area(s.point)) < 1_000.0, s.id
+        if s.radius_km:
+            assert 0 < area.area / 1e6 <= 3.1416 * s.radius_km ** 2 * 1.001, s.id
+        assert site_area(s).bounds[0] > 22  # degrees
+
+
+def test_the_28_point_buffer_zone_is_ukrainian_held_donetsk_on_its_day():
+    m = engine.evaluate(load_builtin("us-28-point-plan-2025-11")).metrics
+    zone = next(z for z in m.zones if z.type in ("buffer", "demilitarized"))
+    row = engine.control_history(["2025-11-20"], "UA-14")[0]
+    from geo.projected import projected
+
+    p = projected()
+    donetsk_km2 = float(p.population.unit_km2[list(p.population.iso).index("UA-14")])
+    assert zone.km2 == pytest.approx(donetsk_km2 - row["russian_administered_km2"], rel=0.005)
