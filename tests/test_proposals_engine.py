@@ -516,3 +516,32 @@ def test_the_28_point_buffer_zone_is_ukrainian_held_donetsk_on_its_day():
     p = projected()
     donetsk_km2 = float(p.population.unit_km2[list(p.population.iso).index("UA-14")])
     assert zone.km2 == pytest.approx(donetsk_km2 - row["russian_administered_km2"], rel=0.005)
+
+
+@pytest.mark.parametrize("argv", [
+    ["compare", "donbas-withdrawal", "status-quo-2025-02", "--param", "nope=1"],
+    ["export", "donbas-withdrawal", "--out", "OUT", "--format", "csv", "--param", "nope=1"],
+    ["report", "donbas-withdrawal", "--out", "OUT/r.pdf", "--param", "pullback_km"],
+    ["compare", "--all", "--param", "nope=1"],
+])
+def test_param_on_compare_export_and_report_is_checked(tmp_path, capsys, argv):
+    from borderline.cli import main
+
+    argv = [str(tmp_path) if a == "OUT" else str(tmp_path / "r.pdf") if a == "OUT/r.pdf" else a for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--param" in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_export_takes_a_param(tmp_path, capsys):
+    from borderline.cli import main
+
+    path = tmp_path / "p.toml"
+    path.write_text(FULL)
+    out = tmp_path / "out"
+    assert main(["export", "--file", str(path), "--format", "csv", "--out", str(out), "--quiet",
+                 "--param", "pullback_km=40"]) == 0
+    csv_text = next(out.glob("*.csv")).read_text(encoding="utf-8")
+    km2 = engine.evaluate(full_scenario := loads(FULL), params={"pullback_km": 40}).metrics.zones[0].km2
+    assert full_scenario.zones[0].name in csv_text and f"{km2}" in csv_text
