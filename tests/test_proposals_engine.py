@@ -414,8 +414,8 @@ def test_monitoring_in_the_engine_grows_with_the_widths():
 def test_overlapping_monitored_zones_count_once():
     s = load_builtin("us-28-point-plan-2025-11")
     m = engine.evaluate(s, (10, 0)).metrics
-    zone = next(z for z in m.zones if z.type == "demilitarized")
-    # The Ukrainian-side DMZ band lies inside the demilitarized Ukrainian-held Donetsk where they overlap.
+    zone = next(z for z in m.zones if z.type == "buffer")
+    # The Ukrainian-side DMZ band lies inside the buffer zone (Ukrainian-held Donetsk) where they overlap.
     assert max(zone.km2, m.dmz_km2) <= m.monitoring.zone_km2 < zone.km2 + m.dmz_km2
 
 
