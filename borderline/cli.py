@@ -84,7 +84,7 @@ def _print_sites_and_monitoring(m) -> None:
             status = [f"{_('administered by')} {s.administered_by}" if s.administered_by else "",
                       f"{_('operated by')} {s.operated_by}" if s.operated_by else "",
                       _("demilitarized") if s.demilitarized else "",
-                      _("output") + " " + ", ".join(f"{k} {v:.0%}" for k, v in s.output_share.items())
+                      _("output") + " " + ", ".join(f"{k} {fmt.pct(100 * v, 0)}" for k, v in s.output_share.items())
                       if s.output_share else ""]
             rows.append((s.name, side[s.side], side[s.baseline_side], ", ".join(s.zones) or "–",
                          "; ".join(x for x in status if x) or "–"))
@@ -92,7 +92,7 @@ def _print_sites_and_monitoring(m) -> None:
         print(_table(rows, left=5))
     mo = m.monitoring
     print("\n" + _("Monitoring: {line} of line, {area} of zones; a force of {low}–{high} people (estimate)").format(
-        line=fmt.km(mo.line_km), area=fmt.km2(mo.zone_km2), low=f"{mo.troops_low:,}", high=f"{mo.troops_high:,}"))
+        line=fmt.km(mo.line_km), area=fmt.km2(mo.zone_km2), low=fmt.count(mo.troops_low), high=fmt.count(mo.troops_high)))
     print("  " + _("Method: {method}; reference missions: {missions}.").format(
         method=_(mo.method), missions=", ".join(f"{x.mission} ({x.year})" for x in mo.missions)))
 
@@ -164,6 +164,7 @@ def _print_place(info: dict) -> None:
 
 
 def cmd_list(args) -> int:
+    from borderline.i18n import _
     from scenarios.library import UserLibrary, builtin_ids, load_builtin
 
     def row(s, builtin: bool) -> dict:
@@ -180,14 +181,13 @@ def cmd_list(args) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif args.long:
-        from borderline.i18n import _
-
         print(_table([(_("id"), _("status"), _("proposed"), _("line of"), _("title")),
                       *((r["id"], r["status"], r["date"], r["baseline"],
-                         r["title"] + ("" if r["builtin"] else "  " + _("(yours)"))) for r in rows)], left=5))
+                         _(r["title"]) + ("" if r["builtin"] else "  " + _("(yours)"))) for r in rows)], left=5))
     else:
         for r in rows:
-            print(f"{r['id']:30} {r['date']:12} {r['title']}{'' if r['builtin'] else '  (yours)'}")
+            mine = "" if r["builtin"] else "  " + _("(yours)")
+            print(f"{r['id']:30} {r['date']:12} {_(r['title']) if r['builtin'] else r['title']}{mine}")
     return 0
 
 
@@ -250,11 +250,11 @@ def _compare_all(args) -> int:
         print(json.dumps({"columns": [k for k, _l, _r in ALL_COLUMNS], "rows": rows}, ensure_ascii=False, indent=2))
         return 0
     head = tuple(_(label) for _k, label, _r in ALL_COLUMNS[:-2]) + (_("troops (low–high)"),)
-    body = [(r["scenario"], r["baseline"], fmt.fmt_number(r["russian_administered_km2"]),
-             fmt.fmt_number(r["ceded_by_ukraine_km2"]), fmt.fmt_number(r["returned_to_ukraine_km2"]),
-             f"{r['population_moved']:,}", fmt.fmt_number(r["dmz_and_zones_km2"]),
-             fmt.fmt_number(r["monitored_line_km"]),
-             f"{r['troops_low']:,}–{r['troops_high']:,}") for r in rows]
+    body = [(r["scenario"], r["baseline"], fmt.area_value(r["russian_administered_km2"]),
+             fmt.area_value(r["ceded_by_ukraine_km2"]), fmt.area_value(r["returned_to_ukraine_km2"]),
+             fmt.people(r["population_moved"]), fmt.area_value(r["dmz_and_zones_km2"]),
+             fmt.count(round(r["monitored_line_km"])),
+             f"{fmt.count(r['troops_low'])}–{fmt.count(r['troops_high'])}") for r in rows]
     print(_table([head, *body], left=2))
     print("\n" + _("Each scenario against the line of contact of its own day. * 2022 resident baseline, estimated. "
                    "Troops: monitoring force estimate (README, monitoring)."))
