@@ -59,8 +59,9 @@ def _print_metrics(m) -> None:
     if m.by_oblast:
         print()
         print(_table([(_("Russian-administered by unit"), _("km²"), _("share"), _("population") + "*"),
-                      *((f"{oblast_name(r.iso, language(), r.name)} ({r.iso})", fmt.area_value(r.russian_administered_km2),
-                         fmt.pct(r.share_pct), fmt.people(r.population_russian_administered)) for r in m.by_oblast)]))
+                      *((f"{oblast_name(r.iso, language(), r.name)} ({r.iso})",
+                         fmt.area_value(r.russian_administered_km2), fmt.pct(r.share_pct),
+                         fmt.people(r.population_russian_administered)) for r in m.by_oblast)]))
     if m.settlements_changing_hands:
         print("\n" + _("Places of 10,000 or more that change hands:"))
         print(fmt.table([(f"  {settlement_name_by_unit(s.name, s.admin1_iso, language())} ({s.admin1_iso})",
@@ -92,7 +93,8 @@ def _print_sites_and_monitoring(m) -> None:
         print(_table(rows, left=5))
     mo = m.monitoring
     print("\n" + _("Monitoring: {line} of line, {area} of zones; a force of {low}–{high} people (estimate)").format(
-        line=fmt.km(mo.line_km), area=fmt.km2(mo.zone_km2), low=fmt.count(mo.troops_low), high=fmt.count(mo.troops_high)))
+        line=fmt.km(mo.line_km), area=fmt.km2(mo.zone_km2), low=fmt.count(mo.troops_low),
+        high=fmt.count(mo.troops_high)))
     print("  " + _("Method: {method}; reference missions: {missions}.").format(
         method=_(mo.method), missions=", ".join(f"{x.mission} ({x.year})" for x in mo.missions)))
 

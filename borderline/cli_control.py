@@ -197,7 +197,8 @@ def register(sub) -> None:
                                     "gzipped) with a date property per feature. Kept in your data folder."))
     c.add_argument("file", help=_("the file or folder to import"))
     c.add_argument("--date", metavar="D", help=_("the day of a single-day file (default: from the file name)"))
-    c.add_argument("--source", default="imported", help=_("the source's name, e.g. deepstate or isw (default imported)"))
+    c.add_argument("--source", default="imported",
+                   help=_("the source's name, e.g. deepstate or isw (default imported)"))
     c.add_argument("--replace", action="store_true", help=_("replace days already imported for this source"))
     c.add_argument("--quiet", action="store_true", help=_("no progress bar"))
     c.set_defaults(func=cmd_import)

@@ -126,3 +126,35 @@ def test_missing_values_show_a_dash():
     import pandas as pd
 
     assert fmt.people(math.nan) == fmt.km2(None) == fmt.cell("Area km²", pd.NA) == fmt.pct(float("nan")) == "–"
+
+
+# --- numbers for people pass through the one number style --------------------------------------------------
+
+FIELD_WITH_COMMA = re.compile(r"\{[\w.\[\]]*:[^{}\s]*,[^{}\s]*\}")  # "{:,}", "{n:,.0f}" (not CSS "{ a: b, }")
+
+
+def _thousands_formatting(path):
+    """Places that format a number with thousands separators themselves (``f"{x:,}"``, ``"{:,.0f}".format``)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            spec = "".join(v.value for v in node.format_spec.values if isinstance(v, ast.Constant))
+            if "," in spec:
+                out.append(f"{path.name}:{node.lineno} {{:{spec}}}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and FIELD_WITH_COMMA.search(node.value):
+            out.append(f"{path.name}:{node.lineno} {node.value[:40]!r}")
+    return out
+
+
+REPO_ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+SHOWN = [p for p in sorted([*(REPO_ROOT / "borderline").rglob("*.py"), *(REPO_ROOT / "app_pages").glob("*.py"),
+                            REPO_ROOT / "app.py"]) if p.name not in ("format.py", "i18n_tools.py")]
+
+
+@pytest.mark.parametrize("path", SHOWN, ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_no_number_is_given_thousands_separators_outside_the_number_style(path):
+    found = _thousands_formatting(path)
+    assert not found, "use borderline.format (people, km2, area_value, count, pct, cell):\n" + "\n".join(found)

@@ -82,7 +82,8 @@ DISPLAY = {"write", "markdown", "caption", "header", "subheader", "title", "butt
 TEXT_KEYWORDS = {"label", "body", "help", "placeholder", "text"}
 # Receivers that are not Streamlit (files, loggers): their .write/.error are not page text.
 NOT_STREAMLIT = {"log", "logger", "logging", "fh", "f", "out", "sys", "stream", "buf", "file"}
-ALLOWED = {"borderline", "A", "B", "B − A", "km²", "OK", "TOML", "GeoJSON", "PNG", "SVG", "PDF", "CSV", "XLSX", "GeoPackage"}
+ALLOWED = {"borderline", "A", "B", "B − A", "km²", "OK", "TOML", "GeoJSON", "PNG", "SVG", "PDF", "CSV", "XLSX",
+           "GeoPackage"}
 ALLOWED |= {"success", "error", "info", "warning"}  # message kinds passed to the project's own toast helpers
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")  # ids shown as examples (my-scenario-v2), not prose
 UI_FILES = [REPO / "app.py", *sorted((REPO / "app_pages").glob("*.py")), *sorted((REPO / "borderline/ui").glob("*.py"))]
