@@ -78,17 +78,20 @@ def _print_sites_and_monitoring(m) -> None:
     from borderline import format as fmt
     from borderline.i18n import _
 
+    from borderline.i18n import language
+    from geo.names import settlement_name
+
     side = {"russian_administered": _("Russian-administered"), "ukrainian_held": _("Ukrainian-held")}
     if m.sites:
         rows = [(_("Site"), _("side"), _("on the baseline"), _("zones"), _("status"))]
         for s in m.sites:
-            status = [f"{_('administered by')} {s.administered_by}" if s.administered_by else "",
-                      f"{_('operated by')} {s.operated_by}" if s.operated_by else "",
+            shares = ", ".join(f"{fmt.actor(k)} {fmt.pct(100 * v, 0)}" for k, v in (s.output_share or {}).items())
+            status = [_("administration: {who}").format(who=fmt.actor(s.administered_by)) if s.administered_by else "",
+                      _("operator: {who}").format(who=fmt.actor(s.operated_by)) if s.operated_by else "",
                       _("demilitarized") if s.demilitarized else "",
-                      _("output") + " " + ", ".join(f"{k} {fmt.pct(100 * v, 0)}" for k, v in s.output_share.items())
-                      if s.output_share else ""]
-            rows.append((s.name, side[s.side], side[s.baseline_side], ", ".join(s.zones) or "–",
-                         "; ".join(x for x in status if x) or "–"))
+                      _("output: {shares}").format(shares=shares) if shares else ""]
+            rows.append((settlement_name(s.name, s.name_uk, language()), side[s.side], side[s.baseline_side],
+                         ", ".join(_(z) for z in s.zones) or "–", "; ".join(x for x in status if x) or "–"))
         print()
         print(_table(rows, left=5))
     mo = m.monitoring

@@ -264,6 +264,16 @@ def side(code: str) -> str:
     return _(SIDES[code]) if code in SIDES else str(code)
 
 
+ACTORS = {"ukraine": N_("Ukraine"), "russia": N_("Russia"), "united_states": N_("United States"), "iaea": N_("IAEA"),
+          "joint": N_("joint"), "international": N_("international"), "none": N_("no one"), "both": N_("both sides"),
+          "monitors": N_("monitors")}
+
+
+def actor(code: str) -> str:
+    """An actor code of the scenario model (``russia``, ``iaea``, ``joint``…) as a name in the current language."""
+    return _(ACTORS[code]) if code in ACTORS else str(code)
+
+
 def table(rows: list[tuple], align: str | None = None, gap: int = 2, left: int = 1) -> str:
     """Rows as aligned text (the CLI's tables): the first ``left`` columns left, the others right, ``gap`` spaces
     apart.
