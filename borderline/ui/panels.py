@@ -11,7 +11,7 @@ import logging
 import streamlit as st
 
 from borderline.ui import tables
-from borderline.ui.text import md, people
+from borderline.ui.text import md
 
 log = logging.getLogger("borderline.app")
 
@@ -41,14 +41,11 @@ def metrics_panel(m, compact: bool = False) -> None:
 
 def static_table(frame) -> None:
     """A small static table (lighter for the browser than an interactive grid), numbers with separators."""
+    from borderline import format as fmt
+
     shown = frame.copy()
-    for col in shown.columns:
-        if col.endswith("*"):  # estimates: rounded like every other population figure on the page
-            shown[col] = shown[col].map(people)
-        elif shown[col].dtype.kind == "i":
-            shown[col] = shown[col].map("{:,}".format)
-        elif shown[col].dtype.kind == "f":
-            shown[col] = shown[col].map("{:,.1f}".format)
+    for col in shown.columns:  # by the column: estimates (*) rounded like every population figure, areas, shares
+        shown[col] = [fmt.cell(col, v) for v in shown[col]]
     st.table(shown.set_index(shown.columns[0]))
 
 
