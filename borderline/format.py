@@ -9,8 +9,10 @@ App, command line, maps, report and exports format every figure through this mod
 - Shares: one decimal. Deltas: always signed ("+1,230", "−56.0 km²", "±0"); a difference of shares is in
   percentage points ("+1.4 pp").
 
-Machine outputs (JSON, CSV, GeoPackage, GeoJSON, XLSX cells) keep the model's values and never pass through
-here; XLSX keeps numbers as numbers (so a spreadsheet can sum them), with a number format for separators.
+Machine outputs (JSON, CSV, GeoPackage, GeoJSON) keep the model's values and never pass through here. XLSX
+does too: its cells are the model's numbers at full precision, so a spreadsheet can sum, sort and chart them;
+``xlsx_number_format`` gives the display format of a unit (the spreadsheet applies its own locale's separators),
+and rounding for publication is left to the reader.
 """
 
 from __future__ import annotations
@@ -220,6 +222,14 @@ def cell(column: str, v) -> str:
     if isinstance(v, int) or float(v) == int(v):
         return count(v)
     return fmt_number(v)
+
+
+XLSX_FORMATS = {"km²": "#,##0.0", "km": "#,##0.0", "%": "0.0", "people": "#,##0"}
+
+
+def xlsx_number_format(unit: str) -> str:
+    """The spreadsheet display format of a unit's cells (values stay exact; only the display rounds)."""
+    return XLSX_FORMATS.get(unit, "#,##0.###")
 
 
 def label(m: Measure) -> str:
