@@ -60,7 +60,7 @@ def over_time(ctx: PageContext, cal: days.Calendar, day: str) -> None:
     st.markdown("**" + _("Russian-administered area over time") + "**")
     c1, c2 = st.columns(2)
     scope = c1.radio(_("Show"), list(SCOPES), format_func=_scope, horizontal=True, key="tv_scope")
-    unit = c2.radio(_("Unit"), list(timeview.UNITS), format_func=timeview.unit_label, horizontal=True,
+    unit = c2.radio(_("Units"), list(timeview.UNITS), format_func=timeview.unit_label, horizontal=True,
                     key="tv_unit")
     marks = timeview.proposal_marks(ctx.entries, cal)
     history = history_frame(cal.ledger_first or cal.first, cal.last)

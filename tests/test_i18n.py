@@ -194,7 +194,7 @@ def test_the_app_in_ukrainian_from_the_link(tmp_path, monkeypatch):
     monkeypatch.setenv("BORDERLINE_HOME", str(tmp_path))
     at = start({"view": "time", "day": "2025-11-20", "lang": "uk"})
     labels = [m.label for m in at.metric]
-    assert "Під адміністрацією Росії" in labels and "Частка України" in labels
+    assert "Під адміністрацією Росії" in labels and "Частка території України" in labels
     assert any("Лінія зіткнення станом на 20 листопада 2025" in c.value for c in at.caption)
     assert at.slider(key="w_day").label == "День"
     value = next(m.value for m in at.metric if m.label == "Під адміністрацією Росії")
