@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from geo.errors import UserError
 from geo.messages import N_
@@ -21,9 +22,13 @@ LANGUAGE_NAMES = {"en": "English", "uk": "Українська"}
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "borderline"
 
-_language: ContextVar[str] = ContextVar("borderline_language", default=DEFAULT_LANGUAGE)
+_language: ContextVar[str | None] = ContextVar("borderline_language", default=None)
+# Where the language comes from when this context has not set one (the app registers the session's choice,
+# so a widget callback that runs before the page sets its language still speaks the reader's language).
+_fallback: Callable[[], str | None] | None = None
 
-__all__ = ["LANGUAGES", "N_", "_", "catalog_path", "language", "language_code", "set_language", "use_language"]
+__all__ = ["LANGUAGES", "N_", "_", "catalog_path", "language", "language_code", "set_fallback", "set_language",
+           "use_language"]
 
 
 class LanguageError(UserError):
@@ -41,8 +46,17 @@ def language_code(value: str | None) -> str:
 
 
 def language() -> str:
-    """The current language code."""
-    return _language.get()
+    """The current language code: the one set in this context, else the registered fallback's, else English."""
+    code = _language.get()
+    if code is None and _fallback is not None:
+        code = _fallback()
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def set_fallback(source: Callable[[], str | None] | None) -> None:
+    """Register where the language comes from when no language was set in the running context (or None)."""
+    global _fallback
+    _fallback = source
 
 
 def set_language(value: str | None) -> str:
@@ -81,7 +95,7 @@ def _messages(code: str) -> dict[str, str]:
 
 def _(message: str) -> str:
     """``message`` in the current language (English ids; untranslated ids come back unchanged)."""
-    code = _language.get()
+    code = language()
     if code == DEFAULT_LANGUAGE:
         return message
     return _messages(code).get(message, message)

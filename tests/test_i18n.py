@@ -223,9 +223,14 @@ def _switch_page():
     from borderline.i18n import _
     from borderline.ui import language, session
 
+    def said() -> None:  # a callback runs before the page sets its language: it must still speak the reader's
+        st.session_state["said"] = _("Map")
+
+    st.button("OK", key="say", on_click=said)
     session.apply_language()
     language.language_switch()
     st.markdown(_("Map"))
+    st.caption(st.session_state.get("said", "-"))
     st.query_params.update(session.language_query())
 
 
@@ -239,6 +244,8 @@ def test_the_language_switch_changes_every_label_of_the_next_run_and_the_link():
     switch.set_value("uk").run()
     assert [m.value for m in at.markdown] == ["Карта"] and at.sidebar.button_group[0].label == "Мова"
     assert at.query_params["lang"] in ("uk", ["uk"])
+    at.button(key="say").click().run()
+    assert at.caption[0].value == "Карта"
 
 
 def test_the_time_chart_uses_the_language_number_symbols():

@@ -240,10 +240,20 @@ def sync_to_url() -> None:
 # the current language (``borderline.i18n``) at the start of every run; the switch is borderline.ui.language.
 
 
+def _session_language() -> str | None:
+    """The session's language, when a Streamlit script run is going on (else None)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return SS.get("lang")
+
+
 def apply_language() -> str:
     """Make the session's language current for this run (first run: from the link's ``lang``) and return it."""
     from borderline import i18n
 
+    i18n.set_fallback(_session_language)
     if "lang" not in SS:
         asked = st.query_params.get("lang")
         try:
