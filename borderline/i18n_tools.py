@@ -257,6 +257,7 @@ def register_actions(sub) -> None:
     p = sub.add_parser("untranslated", help="list the messages without a translation")
     p.add_argument("--lang", default=langs[0], choices=langs)
     p.add_argument("--json", action="store_true", help="print a {msgid: \"\"} object to fill in")
+    p.add_argument("--hints", action="store_true", help="with each, the closest translated message (a reworded one)")
     p.set_defaults(i18n_func=_cmd_untranslated)
     p = sub.add_parser("fill", help="merge translations from a JSON object {msgid: msgstr}")
     p.add_argument("file")
@@ -277,8 +278,29 @@ def _cmd_extract(args) -> int:
     return 0
 
 
+def hints(code: str, ids: list[str], cutoff: float = 0.72) -> dict[str, tuple[str, str]]:
+    """For each id, the most similar message already translated (catalog or memory): ``(its id, translation)``."""
+    import difflib
+
+    known = {**read_memory(code), **{m.id: m.string for m in read(code) if m.id and m.string and not m.fuzzy}}
+    out = {}
+    for i in ids:
+        near = difflib.get_close_matches(i, list(known), n=1, cutoff=cutoff)
+        if near:
+            out[i] = (near[0], known[near[0]])
+    return out
+
+
 def _cmd_untranslated(args) -> int:
     ids = untranslated(args.lang)
+    if args.hints:
+        near = hints(args.lang, ids)
+        for i in ids:
+            print(i)
+            if i in near:
+                print(f"  ≈ {near[i][0]}\n  → {near[i][1]}")
+        print(f"{len(ids)} untranslated, {len(near)} with a hint", file=sys.stderr)
+        return 0
     if args.json:
         print(json.dumps({i: "" for i in ids}, ensure_ascii=False, indent=1))
     else:

@@ -295,3 +295,9 @@ def test_cli_evaluate_in_ukrainian_names_the_scenario_oblasts_and_places_in_cyri
     assert text.startswith("Вихід України з усього Донбасу  [donbas-withdrawal]")
     assert "Донецька область (UA-14)" in text and "Краматорськ (UA-14)" in text and "млн" in text
     assert not re.search(r"\b(Oblast|Russian-administered|Ukrainian-held|population)\b", text)
+
+
+def test_hints_offer_the_translation_of_a_reworded_message():
+    near = i18n_tools.hints("uk", ["Control on one day", "Something else entirely, about bananas"])
+    assert near["Control on one day"] == ("Control on a day", "Контроль на дату")
+    assert "Something else entirely, about bananas" not in near
