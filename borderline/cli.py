@@ -289,6 +289,9 @@ def cmd_app(args) -> int:
     # Streamlit reads .streamlit/config.toml from the working folder: start it from the repository,
     # and pass the settings that matter for safety on the command line as well.
     os.chdir(repo)
+    from borderline.i18n import language
+
+    os.environ["BORDERLINE_LANG"] = language()  # the app's language when a link does not say (--lang uk app)
     cmd = [sys.executable, "-m", "streamlit", "run", str(repo / "app.py"), "--server.port", str(args.port),
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--client.showErrorDetails", "none", "--client.toolbarMode", "minimal", "--server.maxUploadSize", "25"]

@@ -301,3 +301,14 @@ def test_hints_offer_the_translation_of_a_reworded_message():
     near = i18n_tools.hints("uk", ["Control on one day", "Something else entirely, about bananas"])
     assert near["Control on one day"] == ("Control on a day", "Контроль на дату")
     assert "Something else entirely, about bananas" not in near
+
+
+def test_the_server_language_is_the_default_and_a_link_wins(tmp_path, monkeypatch):
+    from test_app import start
+
+    monkeypatch.setenv("BORDERLINE_HOME", str(tmp_path))
+    monkeypatch.setenv("BORDERLINE_LANG", "uk")
+    at = start({"view": "time", "day": "2025-11-20"})
+    assert "Під адміністрацією Росії" in [m.label for m in at.metric]
+    at = start({"view": "time", "day": "2025-11-20", "lang": "en"})
+    assert "Russian-administered" in [m.label for m in at.metric]

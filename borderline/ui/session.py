@@ -11,6 +11,7 @@ this module.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 
 import streamlit as st
@@ -255,12 +256,13 @@ def apply_language() -> str:
 
     i18n.set_fallback(_session_language)
     if "lang" not in SS:
-        asked = st.query_params.get("lang")
+        linked = st.query_params.get("lang")
+        asked = linked or os.environ.get("BORDERLINE_LANG")  # a link wins, then the server's default
         try:
             SS.lang = i18n.language_code(asked)
         except i18n.LanguageError as exc:
             SS.lang = i18n.DEFAULT_LANGUAGE
-            flash("info", f"{i18n._('Link')}: {exc}.")
+            flash("info", f"{i18n._('Link') if linked else 'BORDERLINE_LANG'}: {exc}.")
     return i18n.set_language(SS.lang)
 
 
