@@ -281,11 +281,16 @@ def bound_language() -> dict:
 
 
 def language_query() -> dict:
-    """The URL's ``lang`` parameter (none for the default language, so older links stay as they were)."""
+    """The URL's ``lang`` parameter: none for English on an English server (older links stay as they were),
+    else always, so a link means the same language on any server."""
     from borderline import i18n
 
-    code = SS.get("lang", i18n.DEFAULT_LANGUAGE)
-    return {} if code == i18n.DEFAULT_LANGUAGE else {"lang": code}
+    try:
+        default = i18n.language_code(os.environ.get("BORDERLINE_LANG"))
+    except i18n.LanguageError:
+        default = i18n.DEFAULT_LANGUAGE
+    code = SS.get("lang", default)
+    return {} if code == default == i18n.DEFAULT_LANGUAGE else {"lang": code}
 
 
 # ---------------------------------------------------------------------------------------------------------
