@@ -98,6 +98,15 @@ PRINT: dict[str, Style] = {
 }
 
 
+# Recognition of the Russian-administered area under a scenario (drawn over its fill, without a fill of its
+# own) and the sites a scenario names (the nuclear plant, the dam, ...): printed map and its legend.
+RECOGNITION: dict[str, Style] = {
+    "de_jure": Style("Recognized as Russian de jure", fill=None, edge="#4B1030", line_width=0.8, hatch="|||", z=3),
+    "de_facto": Style("Recognized as Russian de facto", fill=None, edge="#4B1030", line_width=0.6, hatch="|",
+                      dash="5 3", z=3),
+}
+SITE = Style("Site named in the scenario", fill="#EE7733", edge="#222222", fill_opacity=1.0, line_width=0.8, z=8)
+
 # Two scenarios on one map (the app's compare mode): A filled, B as a dashed outline, so both read in print.
 COMPARE: dict[str, Style] = {
     "a": Style("Scenario A: Russian-administered", fill="#CC6677", edge="#882255", fill_opacity=0.40,
