@@ -581,7 +581,9 @@ def draw_map(ax, evaluation, extent="ukraine", *, scale: float = 1.0, labels: bo
                 style = _zone_style(zone.type)
                 patch = add_polygons(ax, display_geometry(geom, tol), style, scale=scale, layer="zones")
                 patch.set_gid(f"zone_{i + 1}")
-                entries.append((legend_handle(style, "area"), f"{zone.name} ({_(style.label).lower()})"))
+                handle = legend_handle(style, "area")
+                handle._borderline_kind = f"zone:{zone.type}"  # one key entry per zone type on small multiples
+                entries.append((handle, f"{zone.name} ({_(style.label).lower()})"))
 
     if "admin1" in shown:
         add_lines(ax, base.admin1_borders, BASEMAP["admin1"], scale=scale, layer="admin1")
@@ -596,7 +598,7 @@ def draw_map(ax, evaluation, extent="ukraine", *, scale: float = 1.0, labels: bo
         add_lines(ax, display_geometry(t.contact_line, tol), PARTS["contact_line"], scale=scale, layer="contact_line")
         entries.append((legend_handle(PARTS["contact_line"], "line"), _(PARTS["contact_line"].label)))
     if changed:
-        entries.append((legend_handle(PARTS["baseline_line"], "line"),
+        entries.append((tag(legend_handle(PARTS["baseline_line"], "line"), "baseline_line"),
                         f"{_(PARTS['baseline_line'].label)} ({fmt_date(evaluation.baseline)})"))
     if "admin1" in shown:
         entries.append((legend_handle(BASEMAP["admin1"], "line"), _(BASEMAP["admin1"].label)))
@@ -964,7 +966,8 @@ def page_text(fig, size: PageSize, title: str, subtitle: str, caption: list[str]
                      color=muted, va="top", ha="left", gid="subtitle", linespacing=1.25)
         y -= _height_in(t)
     top = y - 0.16 * s
-    lines = [wrap(line, _chars(inner, 6.3 * s), 3) for line in footer if line]
+    # The footer leaves an inch on the right free (the report's page number sits there).
+    lines = [wrap(line, _chars(inner - 0.9, 6.3 * s), 3) for line in footer if line]
     f = fig.text(m / W, m / H, "\n".join(lines), fontsize=6.3 * s, color=muted, va="bottom", ha="left",
                  linespacing=1.35, gid="credit")
     y = m + _height_in(f) + 0.1 * s
@@ -1116,3 +1119,100 @@ def render(evaluation, fmt: str = "png", page: str = "a4", extent="ukraine", dpi
         fig = figure(evaluation, page, extent, dpi, **options)
         return save(fig, fmt, dpi or page_size(page).dpi,
                     {"Title": f"{options.get('title') or evaluation.scenario.title} ({dmz})"})
+
+
+# -- small multiples -----------------------------------------------------------------------------------
+
+
+def _grid(n: int, width: float, height: float, aspect: float, title_h: float) -> tuple[int, int, float]:
+    """(columns, rows, panel map width in inches) that make the biggest equal panels of a map of
+    ``aspect`` (width/height) in a ``width`` x ``height`` region, each panel with ``title_h`` above it."""
+    best = (1, n, 0.0)
+    for cols in range(1, n + 1):
+        rows = -(-n // cols)
+        w = (width - 0.15 * (cols - 1)) / cols
+        h = (height - (0.15 + title_h) * rows) / rows
+        w = min(w, h * aspect)
+        if w > best[2]:
+            best = (cols, rows, w)
+    return best
+
+
+def small_multiples_figure(evaluations, page: str = "a4", extent="ukraine", dpi: float | None = None, *,
+                           title: str | None = None, subtitle: str | None = None, credit: str | None = None,
+                           layers=None) -> Figure:
+    """N evaluations on one page: one panel per scenario on the same extent and at the same scale, each
+    titled with its scenario and the date of its line of contact, and one key for all.
+
+    ``title`` defaults to "N scenarios compared"; ``credit`` to the data sources; ``layers`` as in
+    :func:`check_layers` (labels are left out of the panels: they would crowd small maps)."""
+    evaluations = list(evaluations)
+    if not evaluations:
+        raise ValueError("small multiples need at least one scenario")
+    size = page_size(page)
+    shown = check_layers(layers)
+    fig = _new_figure(page, dpi)
+    W, H = fig.get_size_inches()
+    s = size.scale
+    n = len(evaluations)
+    dates = sorted({ev.baseline for ev in evaluations})
+    default_sub = (_("Each map on the same extent and scale; each scenario on its own line of contact ({dates})")
+                   .format(dates=", ".join(fmt_date(d) for d in dates)))
+    footer = [credit if credit is not None else f"{_(ATTRIBUTION)}; "
+              + _("lines of contact: borderline, from public reporting and DeepStateMap.Live's daily archive") + ".",
+              method_note()]
+    frame = page_text(fig, size, title if title is not None else _("{n} scenarios compared").format(n=n),
+                      default_sub if subtitle is None else subtitle, [], footer)
+    x0, y0, x1, y1 = extent_bounds(extent)
+    legend_h = (1.0 if size.aspect >= 1.3 else 1.6) * s
+    region_w, region_h = frame.right - frame.left, frame.top - frame.bottom - legend_h
+    title_h = 0.5 * s
+    cols, rows, panel_w = _grid(n, region_w, region_h, (x1 - x0) / (y1 - y0), title_h)
+    panel_h = panel_w * (y1 - y0) / (x1 - x0)
+    scale = min(1.0, max(0.45, panel_w / 5.0)) * s
+    used_w = cols * panel_w + 0.15 * (cols - 1)
+    left0 = frame.left + (region_w - used_w) / 2
+    if size.aspect < 1.3:  # tall pages: the panels and the key sit in the middle of the free height
+        frame.top -= max(0.0, region_h - rows * (panel_h + title_h + 0.15)) / 2
+    entries: dict[str, object] = {}
+    for k, ev in enumerate(evaluations):
+        r, c = divmod(k, cols)
+        left = left0 + c * (panel_w + 0.15)
+        top = frame.top - r * (panel_h + title_h + 0.15)
+        ax = fig.add_axes((left / W, (top - title_h - panel_h) / H, panel_w / W, panel_h / H))
+        for handle, label in draw_map(ax, ev, extent, scale=scale, labels=False, furniture=k == 0, layers=shown):
+            kind = getattr(handle, "_borderline_kind", None) or getattr(handle, "_borderline_layer", None)
+            if kind == "baseline_line":
+                label = _("Line of contact on each scenario's baseline date")
+            elif kind:
+                label = _(_zone_style(kind.removeprefix("zone:")).label)
+            entries.setdefault(label, handle)
+        ax.set_gid(f"panel_{k + 1}")
+        chars = _chars(panel_w, 7.5 * s, True)
+        fig.text(left / W, (top - 0.02) / H, wrap(f"{k + 1}. {ev.scenario.title}", chars, 2), fontsize=7.5 * s,
+                 linespacing=1.1,
+                 fontweight="bold", color=PRINT["text"].edge, va="top", ha="left", gid=f"panel_{k + 1}_title")
+        fig.text(left / W, (top - title_h + 0.03) / H,
+                 wrap(f"{line_date_phrase(ev)}  ·  {fmt_number(ev.metrics.russian_administered_km2)} km²",
+                      _chars(panel_w, 6.3 * s), 1),
+                 fontsize=6.3 * s, color=PRINT["muted_text"].edge, va="bottom", ha="left",
+                 gid=f"panel_{k + 1}_subtitle")
+    bottom_of_panels = frame.top - rows * (panel_h + title_h + 0.15)
+    legend_ax = fig.add_axes((frame.left / W, frame.bottom / H, region_w / W,
+                              max(0.3, bottom_of_panels - frame.bottom) / H))
+    legend_ax.axis("off")
+    legend_ax.set_gid("legend")
+    ncol = 4 if size.aspect >= 1.3 else 2
+    add_legend(legend_ax, [(h, lab) for lab, h in entries.items()], fontsize=7.0 * s,
+               width_chars=int(region_w / ncol * 11), ncol=ncol, title=_("Key"))
+    return fig
+
+
+def render_small_multiples(evaluations, fmt: str = "png", page: str = "a4", extent="ukraine",
+                           dpi: float | None = None, **options) -> bytes:
+    """The small-multiples page (see :func:`small_multiples_figure`) as PNG, SVG or PDF bytes."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r}: choose from {', '.join(FORMATS)}")
+    with rendering():
+        fig = small_multiples_figure(evaluations, page, extent, dpi, **options)
+        return save(fig, fmt, dpi or page_size(page).dpi, {"Title": options.get("title") or "borderline"})

@@ -20,11 +20,14 @@ from matplotlib.patches import Rectangle
 
 from borderline.export import SIDES, prepare_folder, write_atomic
 from borderline.format import POPULATION_NOTE, dmz_phrase, fmt_date, fmt_number, fmt_population, fmt_width, signed
-from borderline.printmap import ATTRIBUTION, PAGES, add_legend, draw_map, provenance, rendering, wrap
-from scenarios.metrics import MEASURES, Measure, Metrics, part_rows
+from borderline.i18n import _
+from borderline.printmap import (ATTRIBUTION, PAGES, add_legend, draw_map, provenance, rendering, small_multiples_figure,
+                                 wrap)
 from borderline.style import PRINT
+from geo.messages import N_
+from scenarios.metrics import MEASURES, Measure, Metrics, part_rows
 
-PAGE = PAGES["a4"]
+PAGE = PAGES["a4"].inches
 MARGIN = 0.45  # inches
 MAX_COLUMNS = 8  # scenarios per comparison page (the first is repeated on each further page)
 TERMS = [
@@ -73,10 +76,41 @@ def _band(fig, x0, x1, y0, h):
                              transform=fig.dpi_scale_trans, zorder=-1))
 
 
+def _text_width(fig, text: str, size: float, bold: bool = False) -> float:
+    """The width in inches of the widest line of ``text`` in DejaVu Sans at ``size`` points."""
+    from matplotlib.font_manager import FontProperties
+
+    renderer = fig.canvas.get_renderer()
+    font = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
+    return max(renderer.get_text_width_height_descent(line or " ", font, ismath=False)[0]
+               for line in str(text).split("\n")) / fig.dpi
+
+
+def fit_columns(fig, widths: list[float], header: list[str], rows: list[list[str]], size: float,
+                pad: float = 0.24) -> tuple[list[float], list[list[str]]]:
+    """Column widths that hold every cell (measured, with ``pad`` inches between columns), within the
+    table's total width: narrow columns grow to their content, and the widest text column gives up the
+    room and is re-wrapped to fit. Returns the widths and the (re-wrapped) rows."""
+    need = [max([_text_width(fig, h, size, True) for h in header[i:i + 1]]
+                + [_text_width(fig, r[i], size) for r in rows]) + pad for i in range(len(widths))]
+    total = sum(widths)
+    out = [max(w, n) for w, n in zip(widths, need)]
+    excess = sum(out) - total
+    if excess > 1e-6:
+        give = max(range(len(widths)), key=lambda i: out[i])  # the widest column wraps
+        out[give] = max(out[give] - excess, 0.6)
+        chars = max(8, int((out[give] - pad) * 72 / (size * 0.6)))
+        rows = [[wrap(c.replace("\n", " "), chars, 3) if i == give else c for i, c in enumerate(r)] for r in rows]
+    return out, rows
+
+
 def _table(fig, x: float, y: float, widths: list[float], header: list[str], rows: list[list[str]],
            size: float = 7.0, row_h: float = 0.18, align: list[str] | None = None) -> float:
-    """A plain table with its top at y (inches); returns the y below it. ``align`` is "l" or "r" per column."""
+    """A plain table with its top at y (inches); returns the y below it. ``align`` is "l" or "r" per column.
+    Columns are measured and widened so that no two cells ever run together (:func:`fit_columns`)."""
     align = align or ["l"] + ["r"] * (len(widths) - 1)
+    rows = [[str(c) for c in r] for r in rows]
+    widths, rows = fit_columns(fig, widths, header, rows, size)
     lines = max(s.count("\n") + 1 for s in header)
     head_h = row_h * (0.4 + 0.85 * lines)
     edges = [x + sum(widths[:i]) for i in range(len(widths) + 1)]
@@ -125,16 +159,16 @@ def comparison_rows(metrics: list[Metrics]) -> list[dict]:
     return rows
 
 
-def _cover(evaluations, generated: dt.date) -> Figure:
+def _cover(evaluations, generated: dt.date, overview: bool = False) -> Figure:
     fig = _page()
     W, H = PAGE
     muted = PRINT["muted_text"].edge
     _text(fig, MARGIN, H - 0.9, "borderline", 11, muted, va="top")
-    _text(fig, MARGIN, H - 1.25, "Territorial scenarios for a Russia–Ukraine settlement", 24, fontweight="bold",
+    _text(fig, MARGIN, H - 1.25, _("Territorial scenarios for a Russia–Ukraine settlement"), 24, fontweight="bold",
           va="top")
     n = len(evaluations)
-    _text(fig, MARGIN, H - 1.85, f"{n} scenario{'s' if n != 1 else ''} compared  ·  generated "
-          f"{fmt_date(generated.isoformat())}", 12, muted, va="top")
+    _text(fig, MARGIN, H - 1.85, _("{n} scenarios compared  ·  generated {date}").format(
+        n=n, date=fmt_date(generated.isoformat())), 12, muted, va="top")
     rows = []
     for i, ev in enumerate(evaluations, 1):
         p = ev.scenario.provenance
@@ -142,17 +176,82 @@ def _cover(evaluations, generated: dt.date) -> Figure:
                      wrap(f"{p.proposed_by} ({p.date})", 40, 2),
                      f"{fmt_width(ev.dmz_ukrainian_side_km)} / {fmt_width(ev.dmz_russian_side_km)}",
                      fmt_date(ev.baseline)])
+    shown = 14
     y = _table(fig, MARGIN, H - 2.4, [0.3, 3.9, 2.2, 2.6, 0.85, 0.95],
-               ["#", "Scenario", "Id", "Proposed by", "DMZ km\nUA / RU", "Baseline"], rows[:14], size=7.5,
-               row_h=0.22, align=["l", "l", "l", "l", "r", "r"])
-    if len(rows) > 14:
-        _text(fig, MARGIN, y - 0.15, f"… and {len(rows) - 14} more, listed on the comparison pages.", 7.5, muted,
-              va="top")
-    note = ("Terms are neutral: Russian-administered and Ukrainian-held describe who administers land under each "
-            "scenario, not its legal status. Populations are the 2022 resident baseline, estimated (not today's "
-            "population); areas are km² computed in the equal-area projection EPSG:3035. The last page explains the "
-            "method and lists the sources.")
+               ["#", _("Scenario"), _("Id"), _("Proposed by"), _("DMZ km\nUA / RU"), _("Line of contact\nas of")],
+               rows[:shown], size=7.5, row_h=0.22, align=["l", "l", "l", "l", "r", "r"])
+    if len(rows) > shown:
+        more = (_("… and {n} more, listed on the overview page.") if overview
+                else _("… and {n} more, listed on the comparison pages."))
+        _text(fig, MARGIN, y - 0.15, more.format(n=len(rows) - shown), 7.5, muted, va="top")
+    note = _("Terms are neutral: Russian-administered and Ukrainian-held describe who administers land under each "
+             "scenario, not its legal status. Populations are the 2022 resident baseline, estimated (not today's "
+             "population); areas are km² computed in the equal-area projection EPSG:3035. The last page explains "
+             "the method and lists the sources.")
     _text(fig, MARGIN, 0.75, wrap(note, 175, 3), 8, muted, va="bottom", linespacing=1.4)
+    return fig
+
+
+# -- the overview of every proposal (report --all) --------------------------------------------------------
+
+MATRIX_ROWS_PER_PAGE = 22
+
+
+def _get(obj, *names, default=None):
+    """The first of ``names`` on ``obj`` (attribute or key), or ``default``: the monitoring metrics arrive
+    with the engine's issue-12 work and are read defensively."""
+    for name in names:
+        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+        if value is not None:
+            return value
+    return default
+
+
+def monitoring_values(m: Metrics) -> dict:
+    """Monitored line km, zone km² and the troop estimate (low, high) of an evaluation, None where the
+    engine gives none."""
+    mon = _get(m, "monitoring")
+    if mon is None:
+        return {"line_km": None, "zone_km2": None, "troops_low": None, "troops_high": None}
+    return {"line_km": _get(mon, "line_km", "monitored_line_km"), "zone_km2": _get(mon, "zone_km2"),
+            "troops_low": _get(mon, "troops_low"), "troops_high": _get(mon, "troops_high")}
+
+
+MATRIX_HEADER = (N_("Scenario"), N_("Line of\ncontact as of"), N_("Russian-\nadministered km²"), N_("Ceded\nkm²"),
+                 N_("Returned\nkm²"), N_("Population\nmoved*"), N_("Zones\nkm²"), N_("Monitored\nline km"),
+                 N_("Troops\nlow–high"))
+
+
+def matrix_rows(evaluations) -> list[list[str]]:
+    """One row per evaluation against the baseline of its own day: scenario, line day, Russian-administered,
+    ceded and returned km², population moved (ceded plus returned), zone km², monitored line km and troops."""
+    rows = []
+    for i, ev in enumerate(evaluations, 1):
+        m = ev.metrics
+        mon = monitoring_values(m)
+        zones = mon["zone_km2"] if mon["zone_km2"] is not None else m.zones_km2 + m.dmz_km2
+        troops = ("–" if mon["troops_low"] is None else
+                  f"{fmt_number(mon['troops_low'])}–{fmt_number(mon['troops_high'])}")
+        rows.append([wrap(f"{i}. {ev.scenario.title}", 52, 2), fmt_date(ev.baseline),
+                     fmt_number(m.russian_administered_km2), fmt_number(m.ceded_by_ukraine_km2),
+                     fmt_number(m.returned_to_ukraine_km2),
+                     fmt_population(m.population_ceded_by_ukraine + m.population_returned_to_ukraine),
+                     fmt_number(zones), "–" if mon["line_km"] is None else fmt_number(mon["line_km"]), troops])
+    return rows
+
+
+def _matrix(evaluations, start: int, part: int, parts: int) -> Figure:
+    title = _("Every proposal on the line of its own day") + (f" ({part}/{parts})" if parts > 1 else "")
+    fig = _page(title, _("Each scenario against the baseline line of contact of its own day. * ") + _(POPULATION_NOTE)
+                + ".")
+    W, H = PAGE
+    rows = matrix_rows(evaluations)[start:start + MATRIX_ROWS_PER_PAGE]
+    widths = [3.7, 1.15, 1.05, 0.8, 0.8, 0.95, 0.8, 0.8, 0.75]
+    _table(fig, MARGIN, H - 1.0, widths, [_(h) for h in MATRIX_HEADER], rows, size=6.8, row_h=0.2,
+           align=["l", "r", "r", "r", "r", "r", "r", "r", "r"])
+    _text(fig, MARGIN, 0.62, _("Zones: the scenario's zones and DMZ bands (km²). Monitored line and troops: the "
+                               "engine's monitoring estimate, low to high, from reference missions; – where the "
+                               "scenario has none."), 6.5, PRINT["muted_text"].edge, va="bottom")
     return fig
 
 
@@ -275,11 +374,22 @@ def _method(evaluations) -> Figure:
     return fig
 
 
-def build(evaluations, extent="ukraine", generated: dt.date | None = None, progress: bool = False) -> bytes:
+MULTIPLES_PER_PAGE = 16
+
+
+def _overview_pages(n: int) -> tuple[int, int]:
+    """(matrix pages, small-multiples pages) of an overview report of ``n`` scenarios."""
+    return math.ceil(n / MATRIX_ROWS_PER_PAGE), math.ceil(n / MULTIPLES_PER_PAGE)
+
+
+def build(evaluations, extent="ukraine", generated: dt.date | None = None, progress: bool = False,
+          overview: bool = False) -> bytes:
     """The report of one or more evaluations as PDF bytes: cover, comparison, a page per scenario, method.
 
     ``extent`` is the scenario maps' extent (see printmap.parse_extent); ``generated`` the date on the
-    cover (today by default); ``progress`` shows a progress bar on stderr.
+    cover (today by default); ``progress`` shows a progress bar on stderr. ``overview`` (``report --all``)
+    replaces the comparison and scenario pages with a matrix of every scenario against the baseline of its
+    own day and pages of small-multiple maps on one extent and scale.
     """
     from tqdm import tqdm
 
@@ -292,8 +402,8 @@ def build(evaluations, extent="ukraine", generated: dt.date | None = None, progr
     rest = list(range(MAX_COLUMNS, n))
     for start in range(0, len(rest), MAX_COLUMNS - 1):
         groups.append([0] + rest[start:start + MAX_COLUMNS - 1])
-    pages = 1 + len(groups) + n + 1
-    running = f"borderline  ·  scenario report  ·  generated {generated.isoformat()}"
+    pages = page_count(n, overview)
+    running = _("borderline  ·  scenario report  ·  generated {date}").format(date=generated.isoformat())
     titles = "; ".join(ev.scenario.title for ev in evaluations)
     buf = io.BytesIO()
     meta = {"Title": f"borderline report: {titles}"[:500], "Creator": "borderline",
@@ -310,25 +420,38 @@ def build(evaluations, extent="ukraine", generated: dt.date | None = None, progr
             pdf.savefig(fig)
             bar.update()
 
-        emit(_cover(evaluations, generated))
-        for k, cols in enumerate(groups, 1):
-            emit(_comparison(evaluations, cols, k, len(groups)))
-        for i, ev in enumerate(evaluations, 1):
-            note = wrap(provenance(ev.scenario), 150, 2) + f"\n* {POPULATION_NOTE}."
-            emit(_scenario_page(ev, i, extent, running), note)
+        emit(_cover(evaluations, generated, overview))
+        if overview:
+            matrix_pages, multiple_pages = _overview_pages(n)
+            for k in range(matrix_pages):
+                emit(_matrix(evaluations, k * MATRIX_ROWS_PER_PAGE, k + 1, matrix_pages))
+            for k in range(multiple_pages):
+                chunk = evaluations[k * MULTIPLES_PER_PAGE:(k + 1) * MULTIPLES_PER_PAGE]
+                title = _("Every proposal on one extent and scale") + (
+                    f" ({k + 1}/{multiple_pages})" if multiple_pages > 1 else "")
+                emit(small_multiples_figure(chunk, "a4", extent, 72, title=title))
+        else:
+            for k, cols in enumerate(groups, 1):
+                emit(_comparison(evaluations, cols, k, len(groups)))
+            for i, ev in enumerate(evaluations, 1):
+                note = wrap(provenance(ev.scenario), 150, 2) + f"\n* {_(POPULATION_NOTE)}."
+                emit(_scenario_page(ev, i, extent, running), note)
         emit(_method(evaluations))
     return buf.getvalue()
 
 
-def page_count(n_scenarios: int) -> int:
-    """Pages in a report of ``n_scenarios``: cover, comparison page(s), one per scenario, method."""
+def page_count(n_scenarios: int, overview: bool = False) -> int:
+    """Pages in a report of ``n_scenarios``: cover, comparison page(s), one per scenario, method; or, for an
+    overview, cover, matrix page(s), small-multiples page(s), method."""
+    if overview:
+        return 1 + sum(_overview_pages(n_scenarios)) + 1
     comparison = 1 + math.ceil(max(0, n_scenarios - MAX_COLUMNS) / (MAX_COLUMNS - 1))
     return 1 + comparison + n_scenarios + 1
 
 
 def write_report(evaluations, out: str | Path, extent="ukraine", generated: dt.date | None = None,
-                 progress: bool = False) -> Path:
+                 progress: bool = False, overview: bool = False) -> Path:
     """Build the report and write it to ``out`` (temporary file, then rename). Raises ExportError."""
     out = Path(out)
     prepare_folder(out.parent)
-    return write_atomic(out, build(evaluations, extent, generated, progress))
+    return write_atomic(out, build(evaluations, extent, generated, progress, overview))
