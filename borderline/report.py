@@ -21,8 +21,8 @@ from matplotlib.patches import Rectangle
 from borderline.export import SIDES, prepare_folder, write_atomic
 from borderline.format import POPULATION_NOTE, dmz_phrase, fmt_date, fmt_number, fmt_population, fmt_width, signed
 from borderline.i18n import _
-from borderline.printmap import (ATTRIBUTION, PAGES, add_legend, draw_map, provenance, rendering, small_multiples_figure,
-                                 wrap)
+from borderline.printmap import (ATTRIBUTION, PAGES, add_legend, draw_map, line_date_phrase, provenance, rendering,
+                                 site_points, small_multiples_figure, wrap)
 from borderline.style import PRINT
 from geo.messages import N_
 from scenarios.metrics import MEASURES, Measure, Metrics, part_rows
@@ -31,12 +31,13 @@ PAGE = PAGES["a4"].inches
 MARGIN = 0.45  # inches
 MAX_COLUMNS = 8  # scenarios per comparison page (the first is repeated on each further page)
 TERMS = [
-    ("Russian-administered", "territory that Russia administers under the scenario, whatever its legal status"),
-    ("Ukrainian-held", "territory that Ukraine holds under the scenario"),
-    ("Ceded by Ukraine / returned to Ukraine", "land that changes hands against the line of contact on the "
-                                               "baseline date"),
-    ("Line of contact", "the boundary between Russian-administered and Ukrainian-held territory, without "
-                        "coastline or state border"),
+    (N_("Russian-administered"), N_("territory that Russia administers under the scenario, whatever its legal "
+                                    "status")),
+    (N_("Ukrainian-held"), N_("territory that Ukraine holds under the scenario")),
+    (N_("Ceded by Ukraine / returned to Ukraine"), N_("land that changes hands against the line of contact on the "
+                                                      "baseline date")),
+    (N_("Line of contact"), N_("the boundary between Russian-administered and Ukrainian-held territory, without "
+                               "coastline or state border")),
 ]
 
 
@@ -57,11 +58,12 @@ def _page(title: str | None = None, running: str = "") -> Figure:
 
 
 def _footer(fig, page: int, pages: int, note: str = "") -> None:
-    W, _ = PAGE
+    W = PAGE[0]
     muted = PRINT["muted_text"].edge
     if note:
         _text(fig, MARGIN, 0.3, note, 6.3, muted, va="bottom", linespacing=1.35)
-    _text(fig, W - MARGIN, 0.3, f"page {page} of {pages}", 6.5, muted, ha="right", va="bottom")
+    _text(fig, W - MARGIN, 0.3, _("page {page} of {pages}").format(page=page, pages=pages), 6.5, muted, ha="right",
+          va="bottom")
 
 
 def _rule(fig, x0, x1, y, weight=1.0):
@@ -256,25 +258,26 @@ def _matrix(evaluations, start: int, part: int, parts: int) -> Figure:
 
 
 def _comparison(evaluations, columns: list[int], part: int, parts: int) -> Figure:
-    title = "Comparison" + (f" ({part} of {parts})" if parts > 1 else "")
-    fig = _page(title, "Deltas are against scenario 1. * " + POPULATION_NOTE + ".")
+    title = _("Comparison") + (f" ({part}/{parts})" if parts > 1 else "")
+    fig = _page(title, _("Deltas are against scenario 1.") + " * " + _(POPULATION_NOTE) + ".")
     W, H = PAGE
     metrics = [evaluations[i].metrics for i in columns]
     rows = comparison_rows(metrics)
     label_w = 2.9
     col_w = (W - 2 * MARGIN - label_w) / len(columns)
     chars = int(col_w * 72 / (6.8 * 0.68))  # bold DejaVu is wide
-    header = ["Metric"] + [wrap(f"{i + 1}. {evaluations[i].scenario.title}", chars, 4) for i in columns]
+    header = [_("Metric")] + [wrap(f"{i + 1}. {evaluations[i].scenario.title}", chars, 4) for i in columns]
     body = []
     for r in rows:
-        cells = [r["label"]]
+        cells = [_(r["label"])]
         for j, (v, d) in enumerate(zip(r["values"], r["deltas"])):
             cells.append(_value(r["measure"], v) + ("" if columns[j] == 0 else f"\n{_delta(r['measure'], d)}"))
         body.append(cells)
     # A single-line row for the reference scenario alone; two lines (value, delta) otherwise.
     _table(fig, MARGIN, H - 1.0, [label_w] + [col_w] * len(columns), header, body, size=6.5, row_h=0.128)
-    _text(fig, MARGIN, 0.62, "Under each value: its difference from scenario 1. Ceded and returned land are "
-          "measured against each scenario's baseline line of contact.", 6.5, PRINT["muted_text"].edge, va="bottom")
+    _text(fig, MARGIN, 0.62, _("Under each value: its difference from scenario 1. Ceded and returned land are "
+                               "measured against each scenario's baseline line of contact."), 6.5,
+          PRINT["muted_text"].edge, va="bottom")
     return fig
 
 
@@ -284,7 +287,7 @@ def _scenario_page(ev, number: int, extent, running: str) -> Figure:
     m = ev.metrics
     muted = PRINT["muted_text"].edge
     _text(fig, MARGIN, H - 0.98, f"{ev.scenario.id}  ·  {dmz_phrase(ev.dmz_ukrainian_side_km, ev.dmz_russian_side_km)}"
-          f"  ·  baseline: line of contact of {fmt_date(ev.baseline)}", 8.5, muted, va="top")
+          f"  ·  {line_date_phrase(ev)}", 8.5, muted, va="top")
     _text(fig, MARGIN, H - 1.2, wrap(ev.scenario.summary, 175, 3), 7.2, va="top", linespacing=1.25)
 
     map_left, map_w, map_top, map_bottom = MARGIN, 6.55, H - 1.72, 1.75
@@ -298,34 +301,42 @@ def _scenario_page(ev, number: int, extent, running: str) -> Figure:
     col = W - MARGIN - x
     shares = {"russian_administered": f"{m.russian_administered_pct:.1f} %",
               "ukrainian_held": f"{100 - m.russian_administered_pct:.1f} %"}
-    rows = [[wrap(r.label, 30, 2), f"{fmt_number(r.km2)} km²",
+    rows = [[wrap(_(r.label), 30, 2), f"{fmt_number(r.km2)} km²",
              shares.get(r.key, ""), fmt_population(r.population)] for r in part_rows(m) if r.key != "dmz"]
-    rows.append(["Line of contact", f"{fmt_number(m.contact_line_km)} km", "",
-                 f"{fmt_number(m.contact_line_on_dnieper_km)} km on the Dnieper"])
+    rows.append([_("Line of contact"), f"{fmt_number(m.contact_line_km)} km", "",
+                 _("{km} km on the Dnieper").format(km=fmt_number(m.contact_line_on_dnieper_km))])
+    mon = monitoring_values(m)
+    if mon["line_km"] is not None:
+        rows.append([_("Monitored line"), f"{fmt_number(mon['line_km'])} km", "",
+                     _("troops {low}–{high}").format(low=fmt_number(mon["troops_low"] or 0),
+                                                     high=fmt_number(mon["troops_high"] or 0))])
+    for site in site_points(ev):
+        status = _("administered by {who}").format(who=site["status"].replace("_", " ")) if site["status"] else ""
+        rows.append([wrap(site["name"], 30, 2), "", "", wrap(status, 24, 2)])
     widths = [col * 0.36, col * 0.22, col * 0.13, col * 0.29]
-    y = _table(fig, x, map_top + 0.05, widths, ["Headline", "Area", "Share", "Population*"], rows, size=6.6,
-               row_h=0.16)
+    y = _table(fig, x, map_top + 0.05, widths, [_("Headline"), _("Area"), _("Share"), _("Population*")], rows,
+               size=6.6, row_h=0.16)
 
     oblasts = sorted(m.by_oblast, key=lambda o: -o.russian_administered_km2)
     rows = [[wrap(f"{o.name} ({o.iso})", 27, 2), fmt_number(o.russian_administered_km2), f"{o.share_pct:.1f} %",
              f"{o.population_russian_administered:,}"] for o in oblasts]
     if rows:
-        y = _table(fig, x, y - 0.16, widths, ["Russian-administered by oblast", "km²", "Share", "Population*"],
+        y = _table(fig, x, y - 0.16, widths, [_("Russian-administered by oblast"), "km²", _("Share"), _("Population*")],
                    rows, size=6.6, row_h=0.15)
 
     moved = m.settlements_changing_hands
     room = max(0, int((y - 0.2 - 0.45 - map_bottom + 1.1) / 0.15))
     shown = moved[: room if len(moved) <= room else max(room - 1, 0)]
     rows = [[wrap(f"{s.name} ({s.admin1_iso})", 27, 1), f"{s.population:,}",
-             f"{SIDES[s.from_side]} → {SIDES[s.to_side]}"] for s in shown]
+             f"{_(SIDES[s.from_side])} → {_(SIDES[s.to_side])}"] for s in shown]
     if len(shown) < len(moved):
-        rows.append([f"… and {len(moved) - len(shown)} more (see the XLSX export)", "", ""])
+        rows.append([_("… and {n} more (see the XLSX export)").format(n=len(moved) - len(shown)), "", ""])
     if rows:
         _table(fig, x, y - 0.16, [col * 0.36, col * 0.17, col * 0.47],
-               ["Changing hands (10,000+)", "Population", "From → to"], rows, size=6.4, row_h=0.15,
+               [_("Changing hands (10,000+)"), _("Population"), _("From → to")], rows, size=6.4, row_h=0.15,
                align=["l", "r", "l"])
     else:
-        _text(fig, x, y - 0.25, "No place of 10,000 or more changes hands.", 6.8, muted, va="top")
+        _text(fig, x, y - 0.25, _("No place of 10,000 or more changes hands."), 6.8, muted, va="top")
     return fig
 
 
@@ -336,38 +347,44 @@ def _sentence(text: str) -> str:
 def _method(evaluations) -> Figure:
     from geo.data import load_layer
 
-    fig = _page("Method and sources", "borderline")
+    fig = _page(_("Method and sources"), "borderline")
     W, H = PAGE
     m = evaluations[0].metrics.method
     control = load_layer("control").set_index("date")
     lines = []
     for date in sorted({ev.baseline for ev in evaluations}):
         row = control.loc[date] if date in control.index else None
-        about = f"{row['title']}; sources: {row['sources']}" if row is not None else "no description"
+        about = (_("{title}; sources: {sources}").format(title=row["title"], sources=row["sources"])
+                 if row is not None else _("no description"))
         lines.append(f"{fmt_date(date)}: {about}")
     sections = [
-        ("Areas", "Every area is computed from full-precision geometry in ETRS89-LAEA (EPSG:3035), an equal-area "
-                  "projection, and given in km². Maps are drawn in a Lambert conformal conic projection centred on "
-                  "Ukraine, which keeps shapes and angles; the scale bar is true at the centre of each map and "
-                  "geometry is simplified for drawing only. Land areas exclude reservoirs, estuaries and the "
-                  "Sivash, so coastal oblasts come out smaller than their official areas."),
-        ("Population", f"{_sentence(m.population)}. Figures are the {POPULATION_NOTE}. They do not capture "
-                       "displacement since 2022 (internally displaced people and refugees abroad), deaths, military "
-                       "personnel, or movements into and out of Russian-administered areas; people outside the "
-                       "listed settlements are spread evenly over their oblast's land."),
-        ("Line of contact", f"The line of contact is the {m.contact_line}. Each scenario has a baseline: the "
-                            "line of contact on a given date, against which ceded and returned land are measured. "
-                            "Baseline lines used here: " + "; ".join(lines) + "."),
-        ("Demilitarized zones", f"The DMZ consists of {m.dmz}. Scenario zones (demilitarized, referendum, "
-                                "border buffer) are counted separately and may overlap the DMZ bands."),
-        ("Terms", "; ".join(f"{a}: {b}" for a, b in TERMS) + ". Place names follow the official Ukrainian "
-                  "romanization (Kyiv, Zaporizhzhia, Dnipro)."),
-        ("Sources", ATTRIBUTION + ". Line of contact: authored for borderline from the public sources listed "
-                    "above. Scenarios: as published by their proponents; each scenario page names the source."),
+        (N_("Areas"), _("Every area is computed from full-precision geometry in ETRS89-LAEA (EPSG:3035), an "
+                        "equal-area projection, and given in km². Maps are drawn in a Lambert conformal conic "
+                        "projection centred on Ukraine, which keeps shapes and angles; the scale bar is true at the "
+                        "centre of each map and geometry is simplified for drawing only. Land areas exclude "
+                        "reservoirs, estuaries and the Sivash, so coastal oblasts come out smaller than their "
+                        "official areas.")),
+        (N_("Population"), _("{method}. Figures are the {note}. They do not capture displacement since 2022 "
+                             "(internally displaced people and refugees abroad), deaths, military personnel, or "
+                             "movements into and out of Russian-administered areas; people outside the listed "
+                             "settlements are spread evenly over their oblast's land.").format(
+            method=_sentence(_(m.population)), note=_(POPULATION_NOTE))),
+        (N_("Line of contact"), _("The line of contact is the {line}. Each scenario has a baseline: the line of "
+                                  "contact on a given date, against which ceded and returned land are measured. "
+                                  "Baseline lines used here: {lines}.").format(line=_(m.contact_line),
+                                                                             lines="; ".join(lines))),
+        (N_("Demilitarized zones"), _("The DMZ consists of {dmz}. Scenario zones (demilitarized, referendum, "
+                                      "border buffer and the others) are counted separately and may overlap the "
+                                      "DMZ bands.").format(dmz=_(m.dmz))),
+        (N_("Terms"), "; ".join(f"{_(a)}: {_(b)}" for a, b in TERMS) + ". " + _(
+            "Place names follow the official Ukrainian romanization (Kyiv, Zaporizhzhia, Dnipro).")),
+        (N_("Sources"), _(ATTRIBUTION) + ". " + _(
+            "Line of contact: authored for borderline from the public sources listed above. Scenarios: as published "
+            "by their proponents; each scenario page names the source.")),
     ]
     y = H - 1.15
     for head, body in sections:
-        _text(fig, MARGIN, y, head, 10, fontweight="bold", va="top")
+        _text(fig, MARGIN, y, _(head), 10, fontweight="bold", va="top")
         text = wrap(body, 165, 12)
         _text(fig, MARGIN, y - 0.22, text, 7.8, va="top", linespacing=1.35)
         y -= 0.22 + 0.147 * (text.count("\n") + 1) + 0.2
