@@ -413,3 +413,48 @@ def test_sites_and_recognition_are_drawn_and_keyed(ev):
     assert "de jure" in legend and "de facto" in legend and "Site" in legend
     assert dataclasses.is_dataclass(ev)  # the real evaluation is untouched
     assert "sites" not in _group_ids(ET.fromstring(printmap.render(ev, "svg", "a4", "east-south")))
+
+
+# -- the app's publishing controls ----------------------------------------------------------------------
+
+
+def _publish_page():
+    import streamlit as st
+
+    from borderline.ui import publish
+    from borderline.webmap import MapOptions
+    from scenarios.engine import evaluate
+    from scenarios.library import load_builtin
+
+    ev = evaluate(load_builtin("status-quo-2025-02"))
+    bounds = st.session_state.get("test_bounds", [[46.5, 34.0], [49.0, 39.0]])
+    options = publish.controls(ev.scenario.title, bounds, MapOptions(dmz=False))
+    st.json({k: (sorted(v) if isinstance(v, frozenset) else v) for k, v in options.items()})
+    publish.map_downloads(ev, options)
+
+
+def test_app_publish_controls_give_checked_options():
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_publish_page, default_timeout=60).run()
+    assert not at.exception
+    options = json.loads(at.json[0].value)
+    assert options["page"] == "a4" and options["extent"] == [34.0, 46.5, 39.0, 49.0]  # "use the current view" first
+    assert "dmz" not in options["layers"] and "contact_line" in options["layers"]  # follows the map's switches
+    at.selectbox(key="pub_page").set_value("story")
+    at.selectbox(key="pub_extent").set_value("east-south")
+    at.text_input(key="pub_title").input("Who holds what")
+    at.run()
+    options = json.loads(at.json[0].value)
+    assert (options["page"], options["extent"], options["title"]) == ("story", "east-south", "Who holds what")
+    names = [b.proto.label for b in at.get("download_button")]
+    assert names == ["PNG", "SVG", "PDF"]
+
+    at = AppTest.from_function(_publish_page, default_timeout=60)
+    at.session_state["test_bounds"] = [[10, 100], [20, 110]]  # a view far from Ukraine
+    at.run()
+    assert not at.exception
+    assert "cannot be printed" in at.warning[0].value
+    assert json.loads(at.json[0].value)["extent"] == "ukraine"
