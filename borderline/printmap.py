@@ -36,7 +36,8 @@ from scenarios.metrics import Metrics
 
 from borderline.i18n import _
 from borderline.format import POPULATION_NOTE, dmz_phrase, fmt_date, fmt_number, fmt_population, fmt_width  # noqa: F401
-from borderline.style import BASEMAP, PARTS, PRINT, RECOGNITION, SITE, ZONES, Style, settlement_marker_radius
+from borderline.style import (BASEMAP, PARTS, PRINT, ZONES, Style, recognition_style, settlement_marker_radius,
+                              site_style)
 
 # Lambert conformal conic with standard parallels at 1/6 and 5/6 of Ukraine's latitude range.
 DISPLAY_CRS = "+proj=lcc +lat_0=48.5 +lon_0=31.5 +lat_1=45.7 +lat_2=51.1 +ellps=GRS80 +units=m +no_defs"
@@ -569,21 +570,23 @@ def draw_map(ax, evaluation, extent="ukraine", *, scale: float = 1.0, labels: bo
              _(PARTS["russian_administered"].label))
     if "recognition" in shown:
         for key, geom in recognition_parts(evaluation).items():
-            area(f"recognition_{key}", geom, RECOGNITION[key], _(RECOGNITION[key].label))
+            style = recognition_style(key)
+            area(f"recognized_{key}", geom, style, _(style.label))
     for layer, key, geom in (("ceded", "ceded_by_ukraine", t.ceded), ("returned", "returned_to_ukraine", t.returned),
                              ("dmz", "dmz_ukrainian_side", evaluation.dmz_ukrainian_side),
                              ("dmz", "dmz_russian_side", evaluation.dmz_russian_side)):
         if layer in shown:
             area(key, geom, PARTS[key], _(PARTS[key].label))
     if "zones" in shown:
-        for i, (zone, geom) in enumerate(t.zones):
+        for i, (zone, geom) in enumerate(getattr(evaluation, "zones", t.zones)):
             if _shows(geom):
                 style = _zone_style(zone.type)
                 patch = add_polygons(ax, display_geometry(geom, tol), style, scale=scale, layer="zones")
                 patch.set_gid(f"zone_{i + 1}")
                 handle = legend_handle(style, "area")
                 handle._borderline_kind = f"zone:{zone.type}"  # one key entry per zone type on small multiples
-                entries.append((handle, f"{zone.name} ({_(style.label).lower()})"))
+                kind = _(style.label).lower()
+                entries.append((handle, zone.name if zone.name.lower() == kind else f"{zone.name} ({kind})"))
 
     if "admin1" in shown:
         add_lines(ax, base.admin1_borders, BASEMAP["admin1"], scale=scale, layer="admin1")
@@ -616,12 +619,17 @@ def draw_map(ax, evaluation, extent="ukraine", *, scale: float = 1.0, labels: bo
     sites = site_points(evaluation) if "sites" in shown else []
     if sites:
         xy = np.column_stack(lonlat_to_display([s["lon"] for s in sites], [s["lat"] for s in sites]))
-        tag(ax.scatter(xy[:, 0], xy[:, 1], s=(6.5 * scale) ** 2, marker="D", c=SITE.fill, edgecolors=SITE.edge,
-                       linewidths=SITE.line_width * scale, zorder=SITE.z), "sites")
-        entries.append((Line2D([], [], linestyle="", marker="D", markersize=5, markerfacecolor=SITE.fill,
-                               markeredgecolor=SITE.edge, markeredgewidth=SITE.line_width), _(SITE.label)))
+        kinds = {}
         for s, (x, y) in zip(sites, xy):
             s["xy"] = (float(x), float(y))
+            st_ = site_style(s["kind"])
+            tag(ax.scatter([x], [y], s=(st_.marker_size * scale) ** 2, marker=st_.marker, c=st_.fill,
+                           edgecolors=st_.edge, linewidths=st_.line_width * scale, zorder=st_.z), "sites")
+            kinds.setdefault(st_.label, st_)
+        for label, st_ in kinds.items():
+            handle = Line2D([], [], linestyle="", marker=st_.marker, markersize=st_.marker_size * 0.7,
+                            markerfacecolor=st_.fill, markeredgecolor=st_.edge, markeredgewidth=st_.line_width)
+            entries.append((handle, _(label)))
 
     ax.apply_aspect()  # fix the final limits before anything is placed in axes or point units
     obstacles = list(reserve or [])
@@ -633,50 +641,31 @@ def draw_map(ax, evaluation, extent="ukraine", *, scale: float = 1.0, labels: bo
     return entries
 
 
-def _field(obj, *names, default=None):
-    """The first of ``names`` that ``obj`` has, as an attribute or a mapping key."""
-    for name in names:
-        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-        if value is not None:
-            return value
-    return default
-
-
 def site_points(evaluation) -> list[dict]:
-    """The sites the evaluation lists (the engine's ``Evaluation.sites``), as dicts with ``id``, ``name``
-    (in the current language when a Ukrainian name is known), ``lon``, ``lat`` (degrees) and ``status``
-    (who administers it, or ""). Sites the scenario does not name are left out; none if the engine has none."""
+    """The sites the scenario names (its ``[[sites]]``, from the engine's ``Evaluation.sites``), as dicts with
+    ``id``, ``name`` (Ukrainian when the language is), ``kind``, ``lon``, ``lat`` (degrees), ``side`` and
+    ``status`` (who administers it, or ""). Sites the scenario does not name are left out."""
     from borderline.i18n import language
 
+    named = {s.site for s in getattr(evaluation.scenario, "sites", None) or ()}
     out = []
-    for s in _field(evaluation, "sites", default=()) or ():
-        fact = _field(s, "site", "fact", default=s)
-        fact = fact if not isinstance(fact, str) else s
-        status = _field(s, "status", "scenario_status", default=None)
-        listed = _field(s, "listed", default=status is not None)
-        lon, lat = _field(s, "lon", default=_field(fact, "lon")), _field(s, "lat", default=_field(fact, "lat"))
-        if not listed or lon is None or lat is None:
+    for row in getattr(evaluation, "sites", None) or ():
+        if row.id not in named:
             continue
-        name = _field(fact, "name_uk") if language() == "uk" else None
-        name = name or _field(s, "name", default=_field(fact, "name", default=_field(s, "id", default="")))
-        administered = _field(status, "administered_by", default="") if status is not None else ""
-        out.append({"id": _field(s, "id", default=_field(fact, "id", default="")), "name": str(name),
-                    "lon": float(lon), "lat": float(lat), "status": str(administered or "")})
+        name = (row.name_uk if language() == "uk" and row.name_uk else row.name) or row.id
+        out.append({"id": row.id, "name": name, "kind": row.kind, "lon": float(row.lon), "lat": float(row.lat),
+                    "side": row.side, "status": row.administered_by or ""})
     return out
 
 
 def recognition_parts(evaluation) -> dict[str, shapely.Geometry]:
     """The Russian-administered area recognized de jure and de facto under the scenario (EPSG:3035), from
-    the engine's parts ``recognized_de_jure`` / ``recognized_de_facto``; empty if the engine splits none."""
+    the engine's ``recognized_de_jure`` / ``recognized_de_facto`` parts; empty without a [recognition]."""
     out = {}
-    try:
-        parts = evaluation.all_parts()
-    except AttributeError:
-        return out
-    for p in parts:
-        for key in ("de_jure", "de_facto"):
-            if p.key in (f"recognized_{key}", f"recognition_{key}", f"recognition:{key}") and _shows(p.geometry):
-                out[key] = p.geometry
+    for p in evaluation.all_parts():
+        status = p.key.removeprefix("recognized_")
+        if p.key.startswith("recognized_") and status in ("de_jure", "de_facto") and _shows(p.geometry):
+            out[status] = p.geometry
     return out
 
 
@@ -765,7 +754,7 @@ def _place_labels(ax, base: _Base, radii: np.ndarray, obstacles: list, scale: fl
     if cities:
         boxes += [(x - r * px, y - r * px, x + r * px, y + r * px) for (x, y), r in zip(xy[in_view], radii[in_view])]
     sites = [s for s in sites or () if "xy" in s]
-    r_site = 3.6 * scale
+    r_site = 4.6 * scale
     for s in sites:
         x, y = ax.transData.transform(s["xy"])
         boxes.append((x - r_site * px, y - r_site * px, x + r_site * px, y + r_site * px))
@@ -989,7 +978,8 @@ def _entry_count(evaluation, shown: frozenset) -> int:
     n = 2 + sum(k in shown for k in ("admin1", "dnieper", "settlements"))
     n += sum(_shows(g) for g in (t.russian_administered, t.ceded, t.returned, evaluation.dmz_ukrainian_side,
                                  evaluation.dmz_russian_side))
-    n += len(t.zones) + len(recognition_parts(evaluation)) + bool(site_points(evaluation))
+    n += len(getattr(evaluation, "zones", t.zones)) + len(recognition_parts(evaluation))
+    n += len({p["kind"] for p in site_points(evaluation)})
     return n
 
 

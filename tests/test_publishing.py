@@ -377,42 +377,67 @@ def test_report_text_never_overlaps_on_the_table_pages(overview):
                     assert not a.overlaps(b), (ta, tb)
 
 
-# -- sites and recognition (drawn when the engine provides them) -----------------------------------------
+# -- sites, recognition and the new zone types ---------------------------------------------------------
+
+PROPOSAL = """
+id = "publish-test"
+title = "Freeze with recognition, a site and a free economic zone"
+summary = "A test scenario."
+baseline = "2025-12-24"
+[provenance]
+proposed_by = "test"
+date = "2025-12"
+source = "test"
+
+[territory]
+intersection = [{ control = "2025-12-24" }, { admin1 = ["UA-14", "UA-09", "UA-23", "UA-65", "UA-43", "UA-40"] }]
+
+[[zones]]
+name = "Free economic zone"
+type = "free_economic"
+administered_by = "ukraine"
+area = { difference = [{ admin1 = ["UA-14"] }, { control = "2025-12-24" }] }
+
+[recognition]
+de_jure = { admin1 = ["UA-43", "UA-40"] }
+de_facto = { admin1 = ["UA-09"] }
+
+[[sites]]
+site = "zaporizhzhia-npp"
+administered_by = "united_states"
+"""
 
 
-def test_sites_and_recognition_are_drawn_and_keyed(ev):
-    """An evaluation with sites and recognized parts (as the issue-12 engine gives them) shows both."""
-    import dataclasses
+@pytest.fixture(scope="module")
+def proposal():
+    from scenarios.model import loads
 
-    from scenarios.engine import Part
+    return evaluate(loads(PROPOSAL, "publish-test.toml"))
 
-    t = ev.territory
-    site = {"id": "zaporizhzhia-npp", "name": "Zaporizhzhia nuclear power plant", "lon": 34.586, "lat": 47.508,
-            "status": {"administered_by": "united_states"}}
 
-    class WithSites:
-        """The evaluation as the issue-12 engine shapes it: sites listed, recognition split into parts."""
+def test_sites_recognition_and_new_zone_types_are_drawn_and_keyed(proposal):
+    from borderline.style import recognition_style, site_style, zone_style
 
-        def __init__(self, base):
-            self._base = base
-            self.sites = (site,)
-
-        def __getattr__(self, name):
-            return getattr(self._base, name)
-
-        def all_parts(self):
-            return (*self._base.all_parts(), Part("recognized_de_jure", "de jure", t.ceded),
-                    Part("recognized_de_facto", "de facto", t.returned))
-
-    root = ET.fromstring(printmap.render(WithSites(ev), "svg", "a4", "east-south"))
+    root = ET.fromstring(printmap.render(proposal, "svg", "a4", "east-south"))
     ids = _group_ids(root)
-    assert {"sites", "recognition_de_jure", "recognition_de_facto"} <= ids
+    assert {"sites", "recognized_de_jure", "recognized_de_facto", "zones"} <= ids
     groups = {g.get("id"): g for g in root.iter(f"{SVG}g")}
     assert "Zaporizhzhia nuclear power plant" in _texts(groups["labels"])
     legend = _texts(groups["legend"])
-    assert "de jure" in legend and "de facto" in legend and "Site" in legend
-    assert dataclasses.is_dataclass(ev)  # the real evaluation is untouched
-    assert "sites" not in _group_ids(ET.fromstring(printmap.render(ev, "svg", "a4", "east-south")))
+    for label in (recognition_style("de_jure").label, recognition_style("de_facto").label,
+                  site_style("nuclear_plant").label, zone_style("free_economic").label.lower()):
+        assert label in legend, label
+    # only the sites the scenario names are drawn: the others of sites.toml are not
+    assert [s["id"] for s in printmap.site_points(proposal)] == ["zaporizhzhia-npp"]
+    assert len(groups["sites"].findall(f".//{SVG}path")) >= 1
+    plain = ET.fromstring(printmap.render(evaluate(load_builtin("status-quo-2025-02")), "svg", "a4", "east-south"))
+    assert not {"sites", "recognized_de_jure", "recognized_de_facto"} & _group_ids(plain)
+
+
+def test_sites_and_recognition_follow_the_layer_switches(proposal):
+    layers = [x for x in printmap.LAYERS if x not in ("sites", "recognition")]
+    ids = _group_ids(ET.fromstring(printmap.render(proposal, "svg", "web", "east-south", layers=layers)))
+    assert not {"sites", "recognized_de_jure", "recognized_de_facto"} & ids and "russian_administered" in ids
 
 
 # -- the app's publishing controls ----------------------------------------------------------------------
