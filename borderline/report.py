@@ -106,6 +106,16 @@ def fit_columns(fig, widths: list[float], header: list[str], rows: list[list[str
     return out, rows
 
 
+def _table_height(header: list[str], rows: list[list[str]], row_h: float) -> float:
+    """The height in inches :func:`_table` gives a header and rows (before any re-wrapping)."""
+    lines = max(str(s).count("\n") + 1 for s in header)
+    height = row_h * (0.4 + 0.85 * lines)
+    for row in rows:
+        n = max(str(c).count("\n") + 1 for c in row)
+        height += row_h * (0.25 + 0.8 * n) if n > 1 else row_h
+    return height
+
+
 def _table(fig, x: float, y: float, widths: list[float], header: list[str], rows: list[list[str]],
            size: float = 7.0, row_h: float = 0.18, align: list[str] | None = None) -> float:
     """A plain table with its top at y (inches); returns the y below it. ``align`` is "l" or "r" per column.
@@ -273,8 +283,12 @@ def _comparison(evaluations, columns: list[int], part: int, parts: int) -> Figur
         for j, (v, d) in enumerate(zip(r["values"], r["deltas"])):
             cells.append(_value(r["measure"], v) + ("" if columns[j] == 0 else f"\n{_delta(r['measure'], d)}"))
         body.append(cells)
-    # A single-line row for the reference scenario alone; two lines (value, delta) otherwise.
-    _table(fig, MARGIN, H - 1.0, [label_w] + [col_w] * len(columns), header, body, size=6.5, row_h=0.128)
+    # A single-line row for the reference scenario alone; two lines (value, delta) otherwise. Type and rows
+    # shrink together when the measures would run into the note at the foot of the page.
+    top, room = H - 1.0, H - 1.0 - 0.85
+    k = min(1.0, room / _table_height(header, body, 0.128))
+    _table(fig, MARGIN, top, [label_w] + [col_w] * len(columns), header, body, size=6.5 * max(k, 0.75),
+           row_h=0.128 * k)
     _text(fig, MARGIN, 0.62, _("Under each value: its difference from scenario 1. Ceded and returned land are "
                                "measured against each scenario's baseline line of contact."), 6.5,
           PRINT["muted_text"].edge, va="bottom")
