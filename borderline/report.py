@@ -267,12 +267,15 @@ def _matrix(evaluations, start: int, part: int, parts: int) -> Figure:
     return fig
 
 
-def _comparison(evaluations, columns: list[int], part: int, parts: int) -> Figure:
+COMPARISON_ROWS = 22  # measures per comparison page (two lines each: value and delta)
+
+
+def _comparison(evaluations, columns: list[int], part: int, parts: int, first_row: int = 0) -> Figure:
     title = _("Comparison") + (f" ({part}/{parts})" if parts > 1 else "")
     fig = _page(title, _("Deltas are against scenario 1.") + " * " + _(POPULATION_NOTE) + ".")
     W, H = PAGE
     metrics = [evaluations[i].metrics for i in columns]
-    rows = comparison_rows(metrics)
+    rows = comparison_rows(metrics)[first_row:first_row + COMPARISON_ROWS]
     label_w = 2.9
     col_w = (W - 2 * MARGIN - label_w) / len(columns)
     chars = int(col_w * 72 / (6.8 * 0.68))  # bold DejaVu is wide
@@ -462,8 +465,10 @@ def build(evaluations, extent="ukraine", generated: dt.date | None = None, progr
                     f" ({k + 1}/{multiple_pages})" if multiple_pages > 1 else "")
                 emit(small_multiples_figure(chunk, "a4", extent, 72, title=title))
         else:
-            for k, cols in enumerate(groups, 1):
-                emit(_comparison(evaluations, cols, k, len(groups)))
+            pages_of_rows = range(0, len(MEASURES), COMPARISON_ROWS)
+            parts = len(groups) * len(pages_of_rows)
+            for k, (cols, first) in enumerate(((c, f) for c in groups for f in pages_of_rows), 1):
+                emit(_comparison(evaluations, cols, k, parts, first))
             for i, ev in enumerate(evaluations, 1):
                 note = wrap(provenance(ev.scenario), 150, 2) + f"\n* {_(POPULATION_NOTE)}."
                 emit(_scenario_page(ev, i, extent, running), note)
@@ -476,7 +481,8 @@ def page_count(n_scenarios: int, overview: bool = False) -> int:
     overview, cover, matrix page(s), small-multiples page(s), method."""
     if overview:
         return 1 + sum(_overview_pages(n_scenarios)) + 1
-    comparison = 1 + math.ceil(max(0, n_scenarios - MAX_COLUMNS) / (MAX_COLUMNS - 1))
+    groups = 1 + math.ceil(max(0, n_scenarios - MAX_COLUMNS) / (MAX_COLUMNS - 1))
+    comparison = groups * math.ceil(len(MEASURES) / COMPARISON_ROWS)
     return 1 + comparison + n_scenarios + 1
 
 
