@@ -130,7 +130,7 @@ def _small_multiples(args, formats, widths, options) -> int:
     if len(widths) > 1:
         raise UsageError("--small-multiples: give at most one --dmz-km")
     formats = [f for f in formats if f in MAP_FORMATS] if not args.format else formats
-    scenarios = [(load_builtin(i), None) for i in ids]
+    scenarios = _with_params([(load_builtin(i), None) for i in ids], getattr(args, "param", None))
     scenarios += [(s, d) for s, d in _scenarios(argparse_files(args))] if args.file else []
     evaluations = [evaluate(s, widths[0], args.baseline, d) for s, d in scenarios]
     for path in export_small_multiples(evaluations, formats, args.out, **options):
@@ -142,7 +142,7 @@ def argparse_files(args):
     """The args of only the --file scenarios (no ids)."""
     import argparse
 
-    return argparse.Namespace(ids=[], file=args.file)
+    return argparse.Namespace(ids=[], file=args.file, param=getattr(args, "param", None))
 
 
 def cmd_report(args) -> int:

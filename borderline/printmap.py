@@ -36,7 +36,7 @@ from scenarios.metrics import Metrics
 
 from borderline.i18n import _
 from borderline.format import POPULATION_NOTE, dmz_phrase, fmt_date, fmt_number, fmt_population, fmt_width  # noqa: F401
-from borderline.style import (BASEMAP, PARTS, PRINT, ZONES, Style, recognition_style, settlement_marker_radius,
+from borderline.style import (BASEMAP, PARTS, PRINT, Style, recognition_style, settlement_marker_radius,
                               site_style)
 
 # Lambert conformal conic with standard parallels at 1/6 and 5/6 of Ukraine's latitude range.

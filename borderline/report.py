@@ -209,46 +209,27 @@ def _cover(evaluations, generated: dt.date, overview: bool = False) -> Figure:
 MATRIX_ROWS_PER_PAGE = 22
 
 
-def _get(obj, *names, default=None):
-    """The first of ``names`` on ``obj`` (attribute or key), or ``default``: the monitoring metrics arrive
-    with the engine's issue-12 work and are read defensively."""
-    for name in names:
-        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-        if value is not None:
-            return value
-    return default
-
-
-def monitoring_values(m: Metrics) -> dict:
-    """Monitored line km, zone km² and the troop estimate (low, high) of an evaluation, None where the
-    engine gives none."""
-    mon = _get(m, "monitoring")
-    if mon is None:
-        return {"line_km": None, "zone_km2": None, "troops_low": None, "troops_high": None}
-    return {"line_km": _get(mon, "line_km", "monitored_line_km"), "zone_km2": _get(mon, "zone_km2"),
-            "troops_low": _get(mon, "troops_low"), "troops_high": _get(mon, "troops_high")}
-
-
 MATRIX_HEADER = (N_("Scenario"), N_("Line of\ncontact as of"), N_("Russian-\nadministered km²"), N_("Ceded\nkm²"),
-                 N_("Returned\nkm²"), N_("Population\nmoved*"), N_("Zones\nkm²"), N_("Monitored\nline km"),
+                 N_("Returned\nkm²"), N_("Population\nmoved*"), N_("DMZ and\nzones km²"), N_("Monitored\nline km"),
                  N_("Troops\nlow–high"))
 
 
 def matrix_rows(evaluations) -> list[list[str]]:
-    """One row per evaluation against the baseline of its own day: scenario, line day, Russian-administered,
-    ceded and returned km², population moved (ceded plus returned), zone km², monitored line km and troops."""
+    """One row per evaluation against the baseline of its own day, with the values of ``borderline compare
+    --all`` (borderline.api.ALL_COLUMNS): scenario, line day, Russian-administered, ceded and returned km²,
+    population moved (ceded plus returned), DMZ and zone km², monitored line km and troops low–high."""
+    from borderline.api import ALL_COLUMNS
+
     rows = []
     for i, ev in enumerate(evaluations, 1):
-        m = ev.metrics
-        mon = monitoring_values(m)
-        zones = mon["zone_km2"] if mon["zone_km2"] is not None else m.zones_km2 + m.dmz_km2
-        troops = ("–" if mon["troops_low"] is None else
-                  f"{fmt_number(mon['troops_low'])}–{fmt_number(mon['troops_high'])}")
-        rows.append([wrap(f"{i}. {ev.scenario.title}", 52, 2), fmt_date(ev.baseline),
-                     fmt_number(m.russian_administered_km2), fmt_number(m.ceded_by_ukraine_km2),
-                     fmt_number(m.returned_to_ukraine_km2),
-                     fmt_population(m.population_ceded_by_ukraine + m.population_returned_to_ukraine),
-                     fmt_number(zones), "–" if mon["line_km"] is None else fmt_number(mon["line_km"]), troops])
+        v = {key: read(ev.metrics) for key, _, read in ALL_COLUMNS}
+        troops = ("–" if not v["troops_high"] else
+                  f"{fmt_number(v['troops_low'])}–{fmt_number(v['troops_high'])}")
+        rows.append([wrap(f"{i}. {ev.scenario.title}", 52, 2), fmt_date(v["baseline"]),
+                     fmt_number(v["russian_administered_km2"]), fmt_number(v["ceded_by_ukraine_km2"]),
+                     fmt_number(v["returned_to_ukraine_km2"]), fmt_population(v["population_moved"]),
+                     fmt_number(v["dmz_and_zones_km2"]),
+                     "–" if not v["monitored_line_km"] else fmt_number(v["monitored_line_km"]), troops])
     return rows
 
 
@@ -261,9 +242,10 @@ def _matrix(evaluations, start: int, part: int, parts: int) -> Figure:
     widths = [3.7, 1.15, 1.05, 0.8, 0.8, 0.95, 0.8, 0.8, 0.75]
     _table(fig, MARGIN, H - 1.0, widths, [_(h) for h in MATRIX_HEADER], rows, size=6.8, row_h=0.2,
            align=["l", "r", "r", "r", "r", "r", "r", "r", "r"])
-    _text(fig, MARGIN, 0.62, _("Zones: the scenario's zones and DMZ bands (km²). Monitored line and troops: the "
-                               "engine's monitoring estimate, low to high, from reference missions; – where the "
-                               "scenario has none."), 6.5, PRINT["muted_text"].edge, va="bottom")
+    _text(fig, MARGIN, 0.62, _("The values of borderline compare --all. DMZ and zones: the DMZ bands and the "
+                               "scenario's zones (km², may overlap). Monitored line and troops: the monitoring "
+                               "estimate, low to high, scaled from reference missions; – where there is none."),
+          6.5, PRINT["muted_text"].edge, va="bottom")
     return fig
 
 
@@ -322,11 +304,10 @@ def _scenario_page(ev, number: int, extent, running: str) -> Figure:
              shares.get(r.key, ""), fmt_population(r.population)] for r in part_rows(m) if r.key != "dmz"]
     rows.append([_("Line of contact"), f"{fmt_number(m.contact_line_km)} km", "",
                  _("{km} km on the Dnieper").format(km=fmt_number(m.contact_line_on_dnieper_km))])
-    mon = monitoring_values(m)
-    if mon["line_km"] is not None:
-        rows.append([_("Monitored line"), f"{fmt_number(mon['line_km'])} km", "",
-                     _("troops {low}–{high}").format(low=fmt_number(mon["troops_low"] or 0),
-                                                     high=fmt_number(mon["troops_high"] or 0))])
+    mon = m.monitoring
+    if mon.line_km:
+        rows.append([_("Monitored line"), f"{fmt_number(mon.line_km)} km", "",
+                     _("troops {low}–{high}").format(low=fmt_number(mon.troops_low), high=fmt_number(mon.troops_high))])
     for site in site_points(ev):
         status = _("administered by {who}").format(who=site["status"].replace("_", " ")) if site["status"] else ""
         rows.append([wrap(site["name"], 30, 2), "", "", wrap(status, 24, 2)])
