@@ -25,6 +25,8 @@ import numpy as np
 import shapely
 
 from borderline.errors import ExportError  # noqa: F401  (re-exported)
+from borderline.i18n import _
+from geo.messages import N_
 from borderline.format import POPULATION_NOTE, fmt_date, fmt_width
 from borderline.printmap import ATTRIBUTION
 from borderline.style import PARTS, ZONES
@@ -36,7 +38,7 @@ FORMATS = ("gpkg", "geojson", "kml", "csv", "xlsx", "png", "svg", "pdf")
 MAP_FORMATS = ("png", "svg", "pdf")
 PART_LAYERS = ("russian_administered", "ceded_by_ukraine", "returned_to_ukraine", "contact_line",
                "dmz_ukrainian_side", "dmz_russian_side")
-SIDES = {"russia": "Russian-administered", "ukraine": "Ukrainian-held"}
+SIDES = {"russia": N_("Russian-administered"), "ukraine": N_("Ukrainian-held")}
 # Spreadsheets run a cell that starts with one of these as a formula (CSV/formula injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
@@ -159,13 +161,14 @@ def check_formats(formats: str | Iterable[str]) -> list[str]:
 def metric_rows(metrics: Metrics) -> list[dict]:
     """The numeric metrics as rows (key, label, value, unit); keys are the JSON paths of
     ``borderline evaluate --json`` joined by dots, zones as ``zone:<name>.km2`` and ``.population``."""
-    rows = [{"key": mm.key, "label": mm.label_marked, "value": metrics.value(mm.key), "unit": mm.unit}
+    rows = [{"key": mm.key, "label": _(mm.label_marked), "value": metrics.value(mm.key), "unit": mm.unit}
             for mm in FIELD_MEASURES]
     for z in metrics.zones:
-        kind = ZONES[z.type].label.lower() if z.type in ZONES else z.type
-        rows.append({"key": f"zone:{z.name}.km2", "label": f"Zone {z.name} ({kind}), area",
+        kind = _(ZONES[z.type].label).lower() if z.type in ZONES else z.type
+        rows.append({"key": f"zone:{z.name}.km2", "label": _("Zone {name} ({kind}), area").format(name=z.name, kind=kind),
                      "value": z.km2, "unit": "km²"})
-        rows.append({"key": f"zone:{z.name}.population", "label": f"Zone {z.name} ({kind}), population*",
+        rows.append({"key": f"zone:{z.name}.population",
+                     "label": _("Zone {name} ({kind}), population*").format(name=z.name, kind=kind),
                      "value": z.population, "unit": "people"})
     return rows
 
@@ -227,8 +230,9 @@ def _xlsx(evaluation) -> bytes:
     ws = wb.active
     ws.title = "metrics"
     put(ws, ["key", "label", "value", "unit"])
-    for key, label in (("scenario", "Scenario id"), ("title", "Title"), ("baseline", "Baseline control date")):
-        put(ws, [key, label, getattr(m, key), ""])
+    for key, label in (("scenario", N_("Scenario id")), ("title", N_("Title")),
+                       ("baseline", N_("Baseline control date"))):
+        put(ws, [key, _(label), getattr(m, key), ""])
     for r in metric_rows(m):
         put(ws, [r["key"], r["label"], r["value"], r["unit"]])
     ws = wb.create_sheet("by_oblast")
@@ -238,7 +242,7 @@ def _xlsx(evaluation) -> bytes:
     ws = wb.create_sheet("settlements_changing_hands")
     put(ws, list(SETTLEMENT_COLUMNS))
     for s in m.settlements_changing_hands:
-        put(ws, [SIDES.get(v, v) if name.endswith("_side") else v
+        put(ws, [_(SIDES[v]) if name.endswith("_side") and v in SIDES else v
                  for name, v in ((name, getattr(s, name)) for name, _, _ in _columns(SettlementChange))])
     ws = wb.create_sheet("method")
     put(ws, ["topic", "text"])

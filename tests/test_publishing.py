@@ -482,3 +482,13 @@ def test_app_publish_controls_give_checked_options():
     assert not at.exception
     assert "cannot be printed" in at.warning[0].value
     assert json.loads(at.json[0].value)["extent"] == "ukraine"
+
+
+def test_ukrainian_print_names_the_site_in_ukrainian(proposal):
+    from borderline.i18n import use_language
+
+    with use_language("uk"):
+        points = printmap.site_points(proposal)
+        svg = printmap.render(proposal, "svg", "square", "east-south")
+    assert points[0]["name"] == "Запорізька атомна електростанція"
+    assert "Запорізька атомна електростанція" in _texts(ET.fromstring(svg))
