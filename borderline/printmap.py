@@ -1022,7 +1022,10 @@ def figure(evaluation, page: str = "a4", extent="ukraine", dpi: float | None = N
         legend_h = min(0.45 * (frame.top - frame.bottom), 0.3 * s + rows * 0.2 * s)
         map_w = frame.right - frame.left
         aspect = (x1 - x0) / (y1 - y0)
-        map_h = min(frame.top - frame.bottom - legend_h - 0.1, map_w / aspect * 1.45)
+        map_h = min(frame.top - frame.bottom - legend_h - 0.1, map_w / aspect * 1.6)
+        # Height the map does not need is shared out: a third above the map, the rest under the key.
+        slack = frame.top - frame.bottom - legend_h - 0.1 - map_h
+        frame.top -= slack / 3
         map_bottom = frame.top - map_h
         ax = fig.add_axes((frame.left / W, map_bottom / H, map_w / W, map_h / H))
         reserve = []
