@@ -455,6 +455,7 @@ def _publish_page():
     options = publish.controls(ev.scenario.title, bounds, MapOptions(dmz=False))
     st.json({k: (sorted(v) if isinstance(v, frozenset) else v) for k, v in options.items()})
     publish.map_downloads(ev, options)
+    publish.small_multiples_downloads([ev, evaluate(load_builtin("donbas-withdrawal"))], options)
 
 
 def test_app_publish_controls_give_checked_options():
@@ -474,7 +475,7 @@ def test_app_publish_controls_give_checked_options():
     options = json.loads(at.json[0].value)
     assert (options["page"], options["extent"], options["title"]) == ("story", "east-south", "Who holds what")
     names = [b.proto.label for b in at.get("download_button")]
-    assert names == ["PNG", "SVG", "PDF"]
+    assert names == ["PNG", "SVG", "PDF", "Small multiples, PNG", "Small multiples, SVG", "Small multiples, PDF"]
 
     at = AppTest.from_function(_publish_page, default_timeout=60)
     at.session_state["test_bounds"] = [[10, 100], [20, 110]]  # a view far from Ukraine

@@ -14,15 +14,16 @@ import streamlit as st
 
 from borderline import export
 from borderline.i18n import _
+from geo.messages import N_
 
 log = logging.getLogger(__name__)
 CURRENT_VIEW = "view"
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 LAYER_LABELS = {
-    "russian_administered": "Russian-administered", "ceded": "Ceded by Ukraine", "returned": "Returned to Ukraine",
-    "dmz": "DMZ", "zones": "Zones", "recognition": "Recognition", "contact_line": "Line of contact",
-    "baseline_line": "Baseline line of contact", "labels": "Names", "admin1": "Oblast borders",
-    "dnieper": "Dnieper", "settlements": "Cities", "sites": "Sites",
+    "russian_administered": N_("Russian-administered"), "ceded": N_("Ceded by Ukraine"),
+    "returned": N_("Returned to Ukraine"), "dmz": N_("DMZ"), "zones": N_("Zones"), "recognition": N_("Recognition"),
+    "contact_line": N_("Line of contact"), "baseline_line": N_("Baseline line of contact"), "labels": N_("Names"),
+    "admin1": N_("Oblast borders"), "dnieper": N_("Dnieper"), "settlements": N_("Cities"), "sites": N_("Sites"),
 }
 
 
