@@ -97,7 +97,8 @@ def _publishing_arguments(p, page: bool = True) -> None:
     p.add_argument("--title", help="map title (default: the scenario's title)")
     p.add_argument("--subtitle", help="map subtitle (default: DMZ widths, line of contact date, method; '' for none)")
     p.add_argument("--credit", help="credit line (default: the data sources and the line of contact's source)")
-    p.add_argument("--layers", metavar="LIST", help=f"comma-separated layers to draw (default: all): {','.join(LAYERS)}")
+    p.add_argument("--layers", metavar="LIST",
+                   help=f"comma-separated layers to draw (default: all): {','.join(LAYERS)}")
 
 
 def cmd_export(args) -> int:

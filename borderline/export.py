@@ -165,7 +165,8 @@ def metric_rows(metrics: Metrics) -> list[dict]:
             for mm in FIELD_MEASURES]
     for z in metrics.zones:
         kind = _(ZONES[z.type].label).lower() if z.type in ZONES else z.type
-        rows.append({"key": f"zone:{z.name}.km2", "label": _("Zone {name} ({kind}), area").format(name=z.name, kind=kind),
+        rows.append({"key": f"zone:{z.name}.km2",
+                     "label": _("Zone {name} ({kind}), area").format(name=z.name, kind=kind),
                      "value": z.km2, "unit": "km²"})
         rows.append({"key": f"zone:{z.name}.population",
                      "label": _("Zone {name} ({kind}), population*").format(name=z.name, kind=kind),

@@ -421,8 +421,9 @@ def group_layers(ax) -> dict[str, LayerGroup]:
 
 def layer_artists(ax, name: str) -> list:
     """The artists of the named layer in ``ax`` (empty if the layer is not drawn)."""
-    return next((list(a.members) for a in ax._children if isinstance(a, LayerGroup) and a.get_gid() == name),  # noqa: SLF001
-                [a for a in ax._children if getattr(a, "_borderline_layer", None) == name])  # noqa: SLF001
+    children = ax._children  # noqa: SLF001
+    return next((list(a.members) for a in children if isinstance(a, LayerGroup) and a.get_gid() == name),
+                [a for a in children if getattr(a, "_borderline_layer", None) == name])
 
 
 def legend_handle(style: Style, kind: str):

@@ -307,7 +307,8 @@ def _scenario_page(ev, number: int, extent, running: str) -> Figure:
     mon = m.monitoring
     if mon.line_km:
         rows.append([_("Monitored line"), f"{fmt_number(mon.line_km)} km", "",
-                     _("troops {low}–{high}").format(low=fmt_number(mon.troops_low), high=fmt_number(mon.troops_high))])
+                     _("troops {low}–{high}").format(low=fmt_number(mon.troops_low),
+                                                     high=fmt_number(mon.troops_high))])
     for site in site_points(ev):
         status = _("administered by {who}").format(who=site["status"].replace("_", " ")) if site["status"] else ""
         rows.append([wrap(site["name"], 30, 2), "", "", wrap(status, 24, 2)])
@@ -319,7 +320,8 @@ def _scenario_page(ev, number: int, extent, running: str) -> Figure:
     rows = [[wrap(f"{o.name} ({o.iso})", 27, 2), fmt_number(o.russian_administered_km2), f"{o.share_pct:.1f} %",
              f"{o.population_russian_administered:,}"] for o in oblasts]
     if rows:
-        y = _table(fig, x, y - 0.16, widths, [_("Russian-administered by oblast"), "km²", _("Share"), _("Population*")],
+        header = [_("Russian-administered by oblast"), "km²", _("Share"), _("Population*")]
+        y = _table(fig, x, y - 0.16, widths, header,
                    rows, size=6.6, row_h=0.15)
 
     moved = m.settlements_changing_hands
