@@ -1134,12 +1134,14 @@ def _grid(n: int, width: float, height: float, aspect: float, title_h: float) ->
 
 def small_multiples_figure(evaluations, page: str = "a4", extent="ukraine", dpi: float | None = None, *,
                            title: str | None = None, subtitle: str | None = None, credit: str | None = None,
-                           layers=None) -> Figure:
+                           layers=None, first_number: int = 1, grid_for: int | None = None) -> Figure:
     """N evaluations on one page: one panel per scenario on the same extent and at the same scale, each
     titled with its scenario and the date of its line of contact, and one key for all.
 
     ``title`` defaults to "N scenarios compared"; ``credit`` to the data sources; ``layers`` as in
-    :func:`check_layers` (labels are left out of the panels: they would crowd small maps)."""
+    :func:`check_layers` (labels are left out of the panels: they would crowd small maps). Pages of one
+    series keep one scale with ``grid_for`` (the panel grid of that many scenarios) and number their panels
+    from ``first_number``."""
     evaluations = list(evaluations)
     if not evaluations:
         raise ValueError("small multiples need at least one scenario")
@@ -1151,7 +1153,9 @@ def small_multiples_figure(evaluations, page: str = "a4", extent="ukraine", dpi:
     n = len(evaluations)
     dates = sorted({ev.baseline for ev in evaluations})
     default_sub = (_("Each map on the same extent and scale; each scenario on its own line of contact ({dates})")
-                   .format(dates=", ".join(fmt_date(d) for d in dates)))
+                   .format(dates=", ".join(fmt_date(d) for d in dates)) if len(dates) <= 4 else
+                   _("Each map on the same extent and scale; each scenario on the line of contact of its own day, "
+                     "dated under its title"))
     footer = [credit if credit is not None else f"{_(ATTRIBUTION)}; "
               + _("lines of contact: borderline, from public reporting and DeepStateMap.Live's daily archive") + ".",
               method_note()]
@@ -1161,7 +1165,8 @@ def small_multiples_figure(evaluations, page: str = "a4", extent="ukraine", dpi:
     legend_h = (1.0 if size.aspect >= 1.3 else 1.6) * s
     region_w, region_h = frame.right - frame.left, frame.top - frame.bottom - legend_h
     title_h = 0.5 * s
-    cols, rows, panel_w = _grid(n, region_w, region_h, (x1 - x0) / (y1 - y0), title_h)
+    cols, rows, panel_w = _grid(max(n, grid_for or 0), region_w, region_h, (x1 - x0) / (y1 - y0), title_h)
+    rows = -(-n // cols)
     panel_h = panel_w * (y1 - y0) / (x1 - x0)
     scale = min(1.0, max(0.45, panel_w / 5.0)) * s
     used_w = cols * panel_w + 0.15 * (cols - 1)
@@ -1183,12 +1188,12 @@ def small_multiples_figure(evaluations, page: str = "a4", extent="ukraine", dpi:
             entries.setdefault(label, handle)
         ax.set_gid(f"panel_{k + 1}")
         chars = _chars(panel_w, 7.5 * s, True)
-        fig.text(left / W, (top - 0.02) / H, wrap(f"{k + 1}. {ev.scenario.title}", chars, 2), fontsize=7.5 * s,
+        fig.text(left / W, (top - 0.02) / H, wrap(f"{k + first_number}. {ev.scenario.title}", chars, 2),
+                 fontsize=7.5 * s,
                  linespacing=1.1,
                  fontweight="bold", color=PRINT["text"].edge, va="top", ha="left", gid=f"panel_{k + 1}_title")
         fig.text(left / W, (top - title_h + 0.03) / H,
-                 wrap(f"{line_date_phrase(ev)}  ·  {fmt_number(ev.metrics.russian_administered_km2)} km²",
-                      _chars(panel_w, 6.3 * s), 1),
+                 wrap(_("line of {date}").format(date=fmt_date(ev.baseline)), _chars(panel_w, 6.3 * s), 1),
                  fontsize=6.3 * s, color=PRINT["muted_text"].edge, va="bottom", ha="left",
                  gid=f"panel_{k + 1}_subtitle")
     bottom_of_panels = frame.top - rows * (panel_h + title_h + 0.15)

@@ -391,7 +391,7 @@ def _method(evaluations) -> Figure:
     return fig
 
 
-MULTIPLES_PER_PAGE = 16
+MULTIPLES_PER_PAGE = 12  # 6 x 2 panels on A4: as large as a page of them gets
 
 
 def _overview_pages(n: int) -> tuple[int, int]:
@@ -446,7 +446,9 @@ def build(evaluations, extent="ukraine", generated: dt.date | None = None, progr
                 chunk = evaluations[k * MULTIPLES_PER_PAGE:(k + 1) * MULTIPLES_PER_PAGE]
                 title = _("Every proposal on one extent and scale") + (
                     f" ({k + 1}/{multiple_pages})" if multiple_pages > 1 else "")
-                emit(small_multiples_figure(chunk, "a4", extent, 72, title=title))
+                emit(small_multiples_figure(chunk, "a4", extent, 72, title=title,
+                                            first_number=1 + k * MULTIPLES_PER_PAGE,
+                                            grid_for=min(n, MULTIPLES_PER_PAGE)))
         else:
             pages_of_rows = range(0, len(MEASURES), COMPARISON_ROWS)
             parts = len(groups) * len(pages_of_rows)

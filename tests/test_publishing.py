@@ -268,7 +268,13 @@ def test_small_multiples_share_extent_and_scale(tmp_path):
     assert len({round(a.get_window_extent(renderer).width, 3) for a in panels}) == 1  # same size, so same scale
     for k, (i, ev) in enumerate(zip(ids, evs), 1):
         assert titles[f"panel_{k}_title"].replace("\n", " ").startswith(f"{k}. {ev.scenario.title[:20]}")
-        assert f"as of {printmap.fmt_date(ev.baseline)}" in titles[f"panel_{k}_subtitle"]
+        assert f"line of {printmap.fmt_date(ev.baseline)}" in titles[f"panel_{k}_subtitle"]
+        # a further page of the same series (fewer panels) keeps the panel size, so the scale, and the numbering
+        rest = printmap.small_multiples_figure(evs[:1], "a4", "ukraine", dpi=60, grid_for=4, first_number=5)
+        rest_panel = next(a for a in rest.axes if a.get_gid() == "panel_1")
+        assert round(rest_panel.get_window_extent(renderer).width, 3) == round(
+            panels[0].get_window_extent(renderer).width, 3)
+        assert next(t.get_text() for t in rest.texts if t.get_gid() == "panel_1_title").startswith("5. ")
     png = ex.render_small_multiples(evs, "png", page="a4", dpi=100)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "small_multiples.png").write_bytes(png)
@@ -315,7 +321,7 @@ def test_report_all_has_the_matrix_and_the_small_multiples(all_report):
         assert load_builtin(i).title[:25] in matrix
     multiples = subprocess.run(["pdftotext", "-f", "3", "-l", "3", str(all_report), "-"], capture_output=True,
                                text=True, check=True).stdout
-    assert "Every proposal on one extent and scale" in multiples and "line of contact as of" in multiples
+    assert "Every proposal on one extent and scale" in multiples and "line of 20 November 2025" in multiples
 
 
 def test_report_all_refuses_ids(tmp_path, capsys):
