@@ -52,12 +52,23 @@ def extent_slug(extent) -> str:
     return "bbox-" + "-".join(f"{v:.2f}".rstrip("0").rstrip(".") for v in extent)
 
 
+def params_slug(params) -> str:
+    """A file-name part for scenario parameter values: ``__pullback_km-40`` (sorted by name; "" for none)."""
+    return "".join(f"__{name}-{fmt_width(float(value))}" for name, value in sorted(dict(params or {}).items()))
+
+
+def scenario_params(scenario) -> dict[str, float]:
+    """The parameter values a concrete scenario was made with (its parameters' defaults after with_params)."""
+    return {p.name: p.default for p in getattr(scenario, "parameters", None) or ()}
+
+
 def export_filename(scenario_id: str, ua_km: float, ru_km: float, fmt: str, page: str | None = None,
-                    extent=None) -> str:
-    """The file name of one export: ``<scenario>__dmz-<ua>-<ru>.<ext>`` (widths in km, e.g. 5 or 2.5); maps
-    (png, svg, pdf) add their page size and extent, ``<scenario>__dmz-5-5_a4_ukraine.pdf``, so that sizes
-    and extents never overwrite one another."""
-    stem = f"{scenario_id}__dmz-{fmt_width(float(ua_km))}-{fmt_width(float(ru_km))}"
+                    extent=None, params=None) -> str:
+    """The file name of one export: ``<scenario>__dmz-<ua>-<ru>.<ext>`` (widths in km, e.g. 5 or 2.5), with
+    the scenario's parameter values when it has any (``__pullback_km-40``); maps (png, svg, pdf) add their
+    page size and extent, ``<scenario>__dmz-5-5_a4_ukraine.pdf``, so that sizes, extents and parameter
+    values never overwrite one another."""
+    stem = f"{scenario_id}__dmz-{fmt_width(float(ua_km))}-{fmt_width(float(ru_km))}{params_slug(params)}"
     if fmt in MAP_FORMATS:
         stem += f"_{page or 'a4'}_{extent_slug(extent or 'ukraine')}"
     return f"{stem}.{fmt}"
@@ -484,7 +495,8 @@ def export(evaluations, formats, out_dir, progress: bool = False, **map_options)
         for ev in evaluations:
             for fmt in formats:
                 path = out / export_filename(ev.scenario.id, ev.dmz_ukrainian_side_km, ev.dmz_russian_side_km, fmt,
-                                             map_options.get("page"), map_options.get("extent"))
+                                             map_options.get("page"), map_options.get("extent"),
+                                             scenario_params(ev.scenario))
                 bar.set_postfix_str(path.name, refresh=False)
                 written.append(write_atomic(path, render_bytes(ev, fmt, **map_options)))
                 bar.update()

@@ -227,7 +227,9 @@ def line_date_phrase(evaluation) -> str:
 def default_subtitle(evaluation) -> str:
     """The default subtitle: the DMZ widths, the date of the line of contact and how areas are measured."""
     dmz = dmz_phrase(evaluation.dmz_ukrainian_side_km, evaluation.dmz_russian_side_km)
-    return "  ·  ".join([dmz, line_date_phrase(evaluation), _("areas equal-area (EPSG:3035)")])
+    params = [f"{p.label}: {fmt_width(p.default)}{' ' + p.unit if p.unit else ''}"
+              for p in getattr(evaluation.scenario, "parameters", None) or ()]
+    return "  ·  ".join([dmz, *params, line_date_phrase(evaluation), _("areas equal-area (EPSG:3035)")])
 
 
 def line_credit(evaluation) -> str:

@@ -499,3 +499,18 @@ def test_ukrainian_print_names_the_site_in_ukrainian(proposal):
         svg = printmap.render(proposal, "svg", "square", "east-south")
     assert points[0]["name"] == "Запорізька атомна електростанція"
     assert "Запорізька атомна електростанція" in _texts(ET.fromstring(svg))
+
+
+def test_parameter_values_are_in_the_file_name_and_the_subtitle(tmp_path, capsys):
+    """Two pull-backs of the 20-point plan never overwrite each other, and each map says which it shows."""
+    for km in ("5", "40"):
+        code, _, err = _cli(["export", "us-ukraine-20-point-2025-12", "--format", "csv,pdf", "--param",
+                             f"pullback_km={km}", "--out", str(tmp_path), "--quiet"], capsys)
+        assert code == 0, err
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(f"us-ukraine-20-point-2025-12__dmz-0-0__pullback_km-{km}{tail}" for km in ("5", "40")
+                           for tail in (".csv", "_a4_ukraine.pdf"))
+    pdf = tmp_path / "us-ukraine-20-point-2025-12__dmz-0-0__pullback_km-40_a4_ukraine.pdf"
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "Mirror pull-back from the line in Donetsk oblast: 40 km" in text

@@ -85,7 +85,7 @@ def map_downloads(ev, options: dict, key: str = "pub") -> None:
     cols = st.columns(len(export.MAP_FORMATS))
     for col, fmt in zip(cols, export.MAP_FORMATS):
         name = export.export_filename(ev.scenario.id, ev.dmz_ukrainian_side_km, ev.dmz_russian_side_km, fmt,
-                                      options.get("page"), options.get("extent"))
+                                      options.get("page"), options.get("extent"), export.scenario_params(ev.scenario))
         col.download_button(fmt.upper(), _lazy(lambda f=fmt: export.render_bytes(ev, f, **options), name),
                             file_name=name, mime=MIME[fmt], on_click="ignore", key=f"{key}_dl_{fmt}",
                             width="stretch")
