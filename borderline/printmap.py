@@ -1035,7 +1035,7 @@ def figure(evaluation, page: str = "a4", extent="ukraine", dpi: float | None = N
         if not whole:
             iw = 0.3 * map_w
             ih = min(iw * 0.9, map_h * 0.35)
-            box = (frame.right - iw - 0.06, frame.top - ih - 0.06, iw, ih)
+            box = _inset_corner(ax, extent, (frame.left, map_bottom, map_w, map_h), iw, ih)
             reserve = [tuple(fig.dpi_scale_trans.transform([(box[0] - 0.05, box[1] - 0.05),
                                                             (box[0] + iw, box[1] + ih)]).ravel())]
         entries = draw_map(ax, ev, extent, scale=s, layers=shown, reserve=reserve)
@@ -1048,6 +1048,27 @@ def figure(evaluation, page: str = "a4", extent="ukraine", dpi: float | None = N
     legend_ax.set_gid("legend")
     add_legend(legend_ax, entries, fontsize=7.6 * s, width_chars=width_chars, ncol=ncol, title=_("Key"))
     return fig
+
+
+def _inset_corner(ax, extent, map_box: tuple[float, float, float, float], iw: float, ih: float) -> tuple:
+    """The box (left, bottom, width, height, inches) of an inset drawn over the map: the upper right, upper
+    left or lower right corner (the scale bar has the lower left), whichever covers the least of Ukraine."""
+    left, bottom, w, h = map_box
+    x0, y0, x1, y1 = fit_box(ax, extent_bounds(extent))
+    ukraine = _base(400.0).ukraine
+    pad = 0.06
+    corners = [(left + w - iw - pad, bottom + h - ih - pad), (left + pad, bottom + h - ih - pad),
+               (left + w - iw - pad, bottom + pad)]
+
+    def covered(corner) -> float:
+        cx, cy = corner
+        to_x = lambda v: x0 + (v - left) / w * (x1 - x0)  # noqa: E731
+        to_y = lambda v: y0 + (v - bottom) / h * (y1 - y0)  # noqa: E731
+        return shapely.area(shapely.intersection(ukraine, shapely.box(to_x(cx), to_y(cy), to_x(cx + iw),
+                                                                        to_y(cy + ih))))
+
+    best = min(corners, key=covered)  # min keeps the first (upper right) on a tie
+    return (*best, iw, ih)
 
 
 def _inset(fig, ax, ev, box: tuple[float, float, float, float], s: float, note: bool = True) -> None:

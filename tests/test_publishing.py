@@ -246,6 +246,27 @@ def test_no_inset_when_the_map_shows_the_whole_country(ev):
         assert (mx1 - mx0) * (my1 - my0) < 0.6 * (ix1 - ix0) * (iy1 - iy0)
 
 
+def test_an_inset_over_the_map_takes_the_emptiest_corner(ev):
+    """On square and tall pages the locator sits over the map: in the corner that hides least of Ukraine."""
+    import shapely
+
+    with printmap.rendering():
+        fig = printmap.figure(ev, "square", "east-south", dpi=40)
+        renderer = fig.canvas.get_renderer()
+        main = next(a for a in fig.axes if a.get_gid() == "map")
+        inset = next(a for a in fig.axes if a.get_gid() == "locator").get_window_extent(renderer)
+        (x0, y0), (x1, y1) = main.transData.inverted().transform([(inset.x0, inset.y0), (inset.x1, inset.y1)])
+        view = shapely.box(*main.get_xlim()[:1], main.get_ylim()[0], main.get_xlim()[1], main.get_ylim()[1])
+    ukraine = printmap._base(400.0).ukraine
+    hidden = shapely.area(shapely.intersection(ukraine, shapely.box(x0, y0, x1, y1)))
+    corners = []
+    for cx in (main.get_xlim()[0], main.get_xlim()[1] - (x1 - x0)):
+        for cy in (main.get_ylim()[1] - (y1 - y0), main.get_ylim()[0]):
+            corners.append(shapely.area(shapely.intersection(ukraine, shapely.box(cx, cy, cx + x1 - x0, cy + y1 - y0))))
+    assert hidden <= sorted(corners)[1] + 1e6  # the emptiest corner, or the second when that is the scale bar's
+    assert hidden < 0.1 * shapely.area(shapely.intersection(ukraine, view))
+
+
 def test_whole_country_test_is_about_area():
     ukraine = printmap.extent_bounds("ukraine")
     assert printmap.shows_whole_country(ukraine)
