@@ -101,16 +101,20 @@ def extent_choices() -> dict[str, str]:
 
 
 def view_extent(bounds) -> tuple[float, float, float, float]:
-    """The extent of the app's current view: ``bounds`` as (west, south, east, north) degrees, or Leaflet's
-    [[south, west], [north, east]]. Checked once by printmap.parse_extent; ExportError if it is not a usable box."""
+    """The extent of the app's current view: ``bounds`` as (west, south, east, north) degrees, Leaflet's
+    [[south, west], [north, east]], or st_folium's {"_southWest": {"lat", "lng"}, "_northEast": {...}}.
+    Checked once by printmap.parse_extent; ExportError if it is not a usable box."""
     from borderline.printmap import parse_extent
 
     try:
-        if len(bounds) == 2 and all(len(c) == 2 for c in bounds):
+        if isinstance(bounds, dict):
+            sw, ne = bounds["_southWest"], bounds["_northEast"]
+            bounds = (sw["lng"], sw["lat"], ne["lng"], ne["lat"])
+        elif len(bounds) == 2 and all(len(c) == 2 for c in bounds):
             (s_, w_), (n_, e_) = bounds
             bounds = (w_, s_, e_, n_)
         box = parse_extent(tuple(round(float(v), 4) for v in bounds))
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, KeyError) as exc:
         raise ExportError(f"current view: {exc}") from None
     return box
 

@@ -154,6 +154,10 @@ def test_bbox_is_the_extent_and_is_checked_once(tmp_path, capsys):
 def test_the_current_view_becomes_an_extent():
     assert ex.view_extent((34, 46.5, 39, 49)) == (34.0, 46.5, 39.0, 49.0)
     assert ex.view_extent([[46.5, 34], [49, 39]]) == (34.0, 46.5, 39.0, 49.0)  # Leaflet's [[S, W], [N, E]]
+    folium = {"_southWest": {"lat": 46.5, "lng": 34}, "_northEast": {"lat": 49, "lng": 39}}  # st_folium's "bounds"
+    assert ex.view_extent(folium) == (34.0, 46.5, 39.0, 49.0)
+    with pytest.raises(ex.ExportError, match="current view"):
+        ex.view_extent({"_southWest": None})
     with pytest.raises(ex.ExportError, match="current view"):
         ex.view_extent((100, 10, 110, 20))
 
