@@ -1210,6 +1210,9 @@ def small_multiples_figure(evaluations, page: str = "a4", extent="ukraine", dpi:
                 label = _(_zone_style(kind.removeprefix("zone:")).label)
             entries.setdefault(label, handle)
         ax.set_gid(f"panel_{k + 1}")
+        for group in ax._children:  # noqa: SLF001  ids stay unique in the SVG: panel_2_contact_line, ...
+            if isinstance(group, LayerGroup):
+                group.set_gid(f"panel_{k + 1}_{group.get_gid()}")
         chars = _chars(panel_w, 7.5 * s, True)
         fig.text(left / W, (top - 0.02) / H, wrap(f"{k + first_number}. {ev.scenario.title}", chars, 2),
                  fontsize=7.5 * s,

@@ -172,6 +172,8 @@ def test_svg_has_named_groups_instead_of_patch_numbers(svg_root):
                  "contact_line", "baseline_line", "settlements", "labels", "furniture", "legend", "title",
                  "subtitle", "caption", "credit", "locator"):
         assert name in ids, name
+    every = [e.get("id") for e in svg_root.iter() if e.get("id")]
+    assert len(every) == len(set(every))  # ids are unique: a designer can select each group
     groups = {g.get("id"): g for g in svg_root.iter(f"{SVG}g")}
     assert "Kharkiv" in _texts(groups["labels"]) and "Kharkiv" not in _texts(groups["legend"])
     assert groups["russian_administered"].find(f".//{SVG}path") is not None
@@ -311,8 +313,11 @@ def test_cli_small_multiples_export(tmp_path, capsys):
     assert code == 0, err
     path = Path(out.strip())
     assert path.name == "compare_status-quo-2025-02_donbas-withdrawal_square_ukraine.svg"
+    every = [e.get("id") for e in ET.parse(path).getroot().iter() if e.get("id")]
+    assert len(every) == len(set(every))
     ids = _group_ids(ET.parse(path).getroot())
-    assert {"panel_1", "panel_2", "panel_1_title", "legend", "title"} <= ids
+    assert {"panel_1", "panel_2", "panel_1_title", "legend", "title", "panel_1_contact_line",
+            "panel_2_russian_administered"} <= ids
     code, _, err = _cli(["export", "--small-multiples", "status-quo-2025-02,nope", "--out", str(tmp_path / "x"),
                          "--quiet"], capsys)
     assert code == 2 and "nope" in err and len(err.strip().splitlines()) == 1
