@@ -102,7 +102,7 @@ def fit_columns(fig, widths: list[float], header: list[str], rows: list[list[str
         give = max(range(len(widths)), key=lambda i: out[i])  # the widest column wraps
         out[give] = max(out[give] - excess, 0.6)
         chars = max(8, int((out[give] - pad) * 72 / (size * 0.6)))
-        rows = [[wrap(c.replace("\n", " "), chars, 3) if i == give else c for i, c in enumerate(r)] for r in rows]
+        rows = [[wrap(c.replace("\n", " "), chars, 4) if i == give else c for i, c in enumerate(r)] for r in rows]
     return out, rows
 
 
@@ -302,16 +302,15 @@ def _scenario_page(ev, number: int, extent, running: str) -> Figure:
               "ukrainian_held": f"{100 - m.russian_administered_pct:.1f} %"}
     rows = [[wrap(_(r.label), 30, 2), f"{fmt_number(r.km2)} km²",
              shares.get(r.key, ""), fmt_population(r.population)] for r in part_rows(m) if r.key != "dmz"]
-    rows.append([_("Line of contact"), f"{fmt_number(m.contact_line_km)} km", "",
-                 _("{km} km on the Dnieper").format(km=fmt_number(m.contact_line_on_dnieper_km))])
+    rows.append([_("Line of contact; on the Dnieper"), f"{fmt_number(m.contact_line_km)} km", "",
+                 f"{fmt_number(m.contact_line_on_dnieper_km)} km"])
     mon = m.monitoring
     if mon.line_km:
-        rows.append([_("Monitored line"), f"{fmt_number(mon.line_km)} km", "",
-                     _("troops {low}–{high}").format(low=fmt_number(mon.troops_low),
-                                                     high=fmt_number(mon.troops_high))])
+        rows.append([_("Monitored line; troops, low–high"), f"{fmt_number(mon.line_km)} km", "",
+                     f"{fmt_number(mon.troops_low)}–{fmt_number(mon.troops_high)}"])
     for site in site_points(ev):
         status = _("administered by {who}").format(who=site["status"].replace("_", " ")) if site["status"] else ""
-        rows.append([wrap(site["name"], 30, 2), "", "", wrap(status, 24, 2)])
+        rows.append([wrap(f"{site['name']}: {status}" if status else site["name"], 34, 3), "", "", ""])
     widths = [col * 0.36, col * 0.22, col * 0.13, col * 0.29]
     y = _table(fig, x, map_top + 0.05, widths, [_("Headline"), _("Area"), _("Share"), _("Population*")], rows,
                size=6.6, row_h=0.16)
