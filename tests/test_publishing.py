@@ -400,6 +400,8 @@ def test_report_text_never_overlaps_on_the_table_pages(overview):
     with printmap.rendering():
         figs = [report._cover(evs, __import__("datetime").date(2026, 1, 1), overview)]
         figs.append(report._matrix(evs, 0, 1, 1) if overview else report._comparison(evs, [0, 1, 2], 1, 1))
+        if not overview:  # a scenario page with recognition, sites and monitoring rows in its tables
+            figs.append(report._scenario_page(evaluate(load_builtin("us-framework-2025-04")), 1, "ukraine", "x"))
         for fig in figs:
             renderer = fig.canvas.get_renderer()
             # each box widened by 0.05 inch on either side: cells must be apart by more than a space
