@@ -10,8 +10,14 @@ The form builds a territory from the primitives of the scenario format:
                            − the control area on a date (for zones: "the part Ukraine held")
 
 and zones from the same pieces (or a width along the Russian border).
-``from_scenario`` reads back any scenario whose expressions have that shape,
-so a scenario saved from the editor opens in it again.
+``from_scenario`` reads back any scenario: an expression of that shape fills the
+form's fields; any other (nested differences, intersections and unions of any
+depth) is kept as its inline TOML text (``AreaDraft.expression``), which the form
+shows as a tree beside an editable text box.
+
+The preview needs only the territory (``preview_scenario``: the metadata is a
+placeholder until it is given); a save checks everything (``problems`` lists every
+problem in plain words).
 """
 
 from __future__ import annotations
@@ -20,11 +26,20 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from borderline.ui.days import Calendar, from_widget
-from scenarios.model import Scenario, ScenarioError, scenario_from_dict
+import tomllib
+import typing
 
-ZONE_TYPES = ("demilitarized", "referendum", "border_buffer")
+from pydantic import ValidationError
+
+from borderline.i18n import _
+from borderline.ui.days import Calendar, from_widget
+from geo.messages import N_
+from scenarios.model import Scenario, ScenarioError, Zone, inline_toml, scenario_from_dict
+
+# The zone types the model knows (new ones appear here when the model gains them).
+ZONE_TYPES = typing.get_args(Zone.model_fields["type"].annotation)
 BANKS = ("left", "right")
+WIDTH_ZONES = ("border_buffer",)  # zone types measured by a width along the Russian border, not an area
 
 
 @dataclass
@@ -40,9 +55,11 @@ class AreaDraft:
     uploads: list[dict] = field(default_factory=list)
     cities: list[tuple[str, float]] = field(default_factory=list)  # (name, radius km), taken out
     minus_control: str | None = None  # take out the control area on this date
+    expression: str = ""  # an expression the fields cannot show, as inline TOML (``union = [...]``); wins if set
 
     def is_empty(self) -> bool:
-        return not (self.control or self.oblasts or self.bank_oblasts or self.bank_whole or self.uploads)
+        return not (self.control or self.oblasts or self.bank_oblasts or self.bank_whole or self.uploads
+                    or self.expression.strip())
 
 
 @dataclass
@@ -78,8 +95,28 @@ def slugify(text: str, max_chars: int = 64) -> str:
     return slug[:max_chars].rstrip("-")
 
 
+def expression_text(node: dict) -> str:
+    """An expression as the inline TOML the form's text box holds (``union = [ ... ]``)."""
+    return "\n".join(f"{key} = {inline_toml(value)}" for key, value in node.items())
+
+
+def parse_expression(text: str, where: str) -> dict:
+    """The expression a text box holds, or ScenarioError saying in plain words what is wrong."""
+    try:
+        node = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(_("{where}: the expression is not valid TOML ({detail}); write it as in the "
+                              "README, such as union = [{{ admin1 = [\"UA-14\"] }}]").format(where=where, detail=exc))
+    if len(node) != 1:
+        raise ScenarioError(_("{where}: the expression must have exactly one key, such as union, intersection, "
+                              "difference or admin1").format(where=where))
+    return node
+
+
 def area_expression(area: AreaDraft, where: str) -> dict:
     """The expression (a TOML table) of an area, or ScenarioError when it is empty."""
+    if area.expression.strip():
+        return parse_expression(area.expression, where)
     parts: list[dict] = []
     if area.control and area.control_oblasts:
         parts.append({"intersection": [{"control": area.control},
@@ -94,7 +131,8 @@ def area_expression(area: AreaDraft, where: str) -> dict:
         parts.append({"intersection": [{"admin1": list(dict.fromkeys(area.bank_oblasts))}, {"bank": area.bank}]})
     parts += [{"geojson": g} for g in area.uploads]
     if not parts:
-        raise ScenarioError(f"{where}: choose at least one oblast, a control area or an uploaded area")
+        raise ScenarioError(_("{where}: choose at least one oblast, a control area or an uploaded area")
+                            .format(where=where))
     expr = parts[0] if len(parts) == 1 else {"union": parts}
     minus = [{"city": {"name": name.strip(), "radius_km": float(radius)}} for name, radius in area.cities
              if name and name.strip()]
@@ -103,25 +141,43 @@ def area_expression(area: AreaDraft, where: str) -> dict:
     return {"difference": [expr, *minus]} if minus else expr
 
 
-def to_dict(d: Draft) -> dict:
-    """The scenario table of a draft (what its TOML holds)."""
-    zones = []
-    for i, z in enumerate(d.zones):
-        zone = {"name": z.name.strip() or f"Zone {i + 1}", "type": z.type}
-        if z.description.strip():
-            zone["description"] = z.description.strip()
-        if z.type == "border_buffer":
-            zone["width_km"] = float(z.width_km)
-        else:
-            zone["area"] = area_expression(z.area, f"zone {i + 1} ({zone['name']})")
-        zones.append(zone)
+PLACEHOLDER = {"id": "draft", "title": "Draft", "summary": "Draft.",
+               "provenance": {"proposed_by": "draft", "date": "draft", "source": "draft"}}
+NOT_SHOWN = {"type": "Polygon", "coordinates": [[[0, 0], [0, 0], [0, 0], [0, 0]]]}  # stands in for a broken area
+
+
+def _zone_dict(i: int, z: ZoneDraft, broken: list[str] | None) -> dict:
+    zone = {"name": z.name.strip() or _("Zone {n}").format(n=i + 1), "type": z.type}
+    if z.description.strip():
+        zone["description"] = z.description.strip()
+    if z.type in WIDTH_ZONES:
+        zone["width_km"] = float(z.width_km)
+    else:
+        zone["area"] = _checked_area(z.area, _("Zone {n} ({name})").format(n=i + 1, name=zone["name"]), broken)
+    return zone
+
+
+def _checked_area(area: AreaDraft, where: str, broken: list[str] | None) -> dict:
+    """The area's expression; when ``broken`` is a list, a problem is noted there instead of raised."""
+    if broken is None:
+        return area_expression(area, where)
+    try:
+        return area_expression(area, where)
+    except ScenarioError as exc:
+        broken.append(str(exc))
+        return {"geojson": NOT_SHOWN}
+
+
+def to_dict(d: Draft, broken: list[str] | None = None) -> dict:
+    """The scenario table of a draft (what its TOML holds); see ``_checked_area`` for ``broken``."""
+    zones = [_zone_dict(i, z, broken) for i, z in enumerate(d.zones)]
     return {
         "id": d.id.strip(),
         "title": d.title.strip(),
         "summary": d.summary.strip(),
         "baseline": d.baseline,
         "provenance": {"proposed_by": d.proposed_by.strip(), "date": d.date.strip(), "source": d.source.strip()},
-        "territory": area_expression(d.territory, "territory"),
+        "territory": _checked_area(d.territory, _("Russian-administered territory"), broken),
         "dmz": {"ukrainian_side_km": float(d.ua_km), "russian_side_km": float(d.ru_km)},
         "zones": zones,
     }
@@ -130,6 +186,84 @@ def to_dict(d: Draft) -> dict:
 def to_scenario(d: Draft) -> Scenario:
     """A validated Scenario from a draft, or ScenarioError with a one-line message."""
     return scenario_from_dict(to_dict(d), "editor")
+
+
+def _with_placeholders(data: dict) -> dict:
+    """The table with its metadata filled in where it is blank (what the preview needs is only the territory)."""
+    out = dict(data)
+    for key in ("id", "title", "summary"):
+        out[key] = out[key] or PLACEHOLDER[key]
+    out["provenance"] = {k: v or PLACEHOLDER["provenance"][k] for k, v in out["provenance"].items()}
+    return out
+
+
+def preview_scenario(d: Draft) -> Scenario:
+    """The scenario the preview draws: the draft's territory, widths and zones, whatever its metadata."""
+    data = _with_placeholders(to_dict(d))
+    data.update(PLACEHOLDER)  # the same text whatever the title, so a title edit re-uses the evaluation
+    return scenario_from_dict(data, "editor")
+
+
+FIELDS = {"id": N_("Id"), "title": N_("Title"), "summary": N_("Summary"), "proposed_by": N_("Proposed by"),
+          "date": N_("Date"), "source": N_("Source"), "baseline": N_("Baseline control date"),
+          "territory": N_("Russian-administered territory"), "ukrainian_side_km": N_("DMZ, Ukrainian side"),
+          "russian_side_km": N_("DMZ, Russian side"), "name": N_("name"), "type": N_("type"),
+          "width_km": N_("width"), "description": N_("description"), "area": N_("area")}
+
+
+def _where(loc: tuple) -> str:
+    """A validation error's location in the form's words, such as "Zone 2 name" or "Proposed by"."""
+    parts = [str(p) for p in loc if not str(p).startswith("function-")]
+    if parts[:1] == ["zones"] and len(parts) > 1 and parts[1].isdigit():
+        zone = _("Zone {n}").format(n=int(parts[1]) + 1)
+        field_name = next((FIELDS[p] for p in parts[2:] if p in FIELDS), "")
+        return f"{zone} {_(field_name)}".strip()
+    if "territory" in parts:
+        return _(FIELDS["territory"])
+    known = [p for p in parts if p in FIELDS]
+    return _(FIELDS[known[-1]]) if known else _("The scenario")
+
+
+def _plain(err: dict) -> str:
+    """A pydantic error in plain words."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if err["loc"][:1] == ("id",) and err.get("input") == "":
+        return _("is empty; give a title (the id is made from it) or type an id")
+    if kind in ("missing",) or (kind == "string_too_short" and ctx.get("min_length") == 1):
+        return _("is empty; fill it in")
+    if kind == "string_too_short":
+        return _("is too short: write at least {n} characters").format(n=ctx.get("min_length"))
+    if kind == "string_too_long":
+        return _("is too long: at most {n} characters").format(n=ctx.get("max_length"))
+    if kind in ("less_than_equal", "greater_than", "greater_than_equal", "less_than"):
+        return _("is out of range ({detail})").format(detail=err["msg"].lower())
+    return _(err["msg"].removeprefix("Value error, "))
+
+
+def problems(d: Draft, metadata: bool = True) -> list[str]:
+    """Every problem of a draft, one plain sentence each (empty when it is a valid scenario).
+
+    ``metadata=False`` leaves out what only a save needs (id, title, summary, provenance).
+    """
+    broken: list[str] = []
+    data = to_dict(d, broken)
+    if not metadata:
+        data = _with_placeholders(data)
+    try:
+        Scenario.model_validate(data)
+    except ValidationError as exc:
+        seen = set()
+        for err in exc.errors():
+            line = f"{_where(err['loc'])}: {_plain(err)}"
+            if line not in seen and not _in_placeholder(err, broken):
+                seen.add(line)
+                broken.append(line)
+    return broken
+
+
+def _in_placeholder(err: dict, broken: list[str]) -> bool:
+    """Whether an error is about a stand-in for an area already reported as broken."""
+    return bool(broken) and "geojson" in [str(p) for p in err["loc"]]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -168,7 +302,15 @@ def _pair(items) -> tuple[str, str] | None:
 
 
 def area_from_expression(node: dict) -> AreaDraft:
-    """The form's area for an expression of the editor's shape, or NotEditable."""
+    """The form's area for an expression: its fields when it has the editor's shape, else its TOML text."""
+    try:
+        return fields_from_expression(node)
+    except (NotEditable, KeyError, TypeError, ValueError):
+        return AreaDraft(expression=expression_text(node))
+
+
+def fields_from_expression(node: dict) -> AreaDraft:
+    """The form's fields for an expression of the editor's shape, or NotEditable."""
     area = AreaDraft()
     if "difference" in node:
         first, *rest = node["difference"]
@@ -241,6 +383,7 @@ def _area_from_values(values, prefix: str, uploads: dict) -> AreaDraft:
         cities=[(values.get(f"{prefix}city{i}") or "", float(values.get(f"{prefix}radius{i}") or 15.0))
                 for i in range(n)],
         minus_control=_day(values, f"{prefix}minus_date") or None if values.get(f"{prefix}minus") else None,
+        expression=values.get(f"{prefix}expr") or "" if values.get(f"{prefix}as_text") else "",
     )
 
 
@@ -268,7 +411,8 @@ def _area_values(prefix: str, area: AreaDraft, cal: Calendar, upload_key) -> dic
            f"{prefix}bank_oblasts": list(area.bank_oblasts), f"{prefix}bank": area.bank,
            f"{prefix}bank_whole": area.bank_whole, f"{prefix}uploads": [upload_key(g) for g in area.uploads],
            f"{prefix}ncities": len(area.cities), f"{prefix}minus": bool(area.minus_control),
-           **_day_values(f"{prefix}minus_date", area.minus_control, cal)}
+           **_day_values(f"{prefix}minus_date", area.minus_control, cal),
+           f"{prefix}as_text": bool(area.expression), f"{prefix}expr": area.expression}
     for i, (name, radius) in enumerate(area.cities):
         out[f"{prefix}city{i}"], out[f"{prefix}radius{i}"] = name, float(radius)
     return out
@@ -289,3 +433,44 @@ def values_from_draft(d: Draft, cal: Calendar, upload_key) -> dict:
                     f"{p}description": z.description})
         out.update(_area_values(p, z.area, cal, upload_key))
     return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# An expression as a tree in plain words (the form's structured view of what its fields cannot show)
+
+OPERATORS = {"union": N_("all of (union)"), "intersection": N_("the part common to all of (intersection)"),
+             "difference": N_("the first, minus the others (difference)")}
+
+
+def _leaf(key: str, value, oblasts: dict) -> str:
+    """One primitive in plain words; ``oblasts`` maps ISO codes to names."""
+    if key == "admin1":
+        return _("oblasts: {names}").format(names=", ".join(f"{oblasts.get(c, c)} ({c})" for c in value))
+    if key == "control":
+        return _("the area Russia controlled on {day}").format(day=value)
+    if key == "bank":
+        return _("the left (east) bank of the Dnieper") if value == "left" else _("the right (west) bank of the "
+                                                                                  "Dnieper")
+    if key == "city":
+        return _("{city} within {km:g} km").format(city=value.get("name", "?"), km=float(value.get("radius_km", 15)))
+    if key == "ukraine":
+        return _("all of Ukraine")
+    if key == "geojson":
+        return _("a drawn polygon")
+    if key == "geojson_file":
+        return _("the polygon in the file {path}").format(path=value)
+    return key
+
+
+def expression_tree(node: dict, oblasts: dict, depth: int = 0) -> list[tuple[int, str]]:
+    """An expression as (depth, plain words) rows, the operators' items below them one level deeper.
+
+    The words are raw text: whoever shows them escapes them.
+    """
+    key, value = next(iter(node.items()))
+    if key not in OPERATORS:
+        return [(depth, _leaf(key, value, oblasts))]
+    rows = [(depth, _(OPERATORS[key]))]
+    for item in value:
+        rows += expression_tree(item, oblasts, depth + 1) if isinstance(item, dict) and item else []
+    return rows
