@@ -112,8 +112,42 @@ def zone_widgets(oblasts: dict, dates: list[str]) -> None:
             c1.text_input(_("Name"), key=f"{p}name", max_chars=120)
             c2.selectbox(_("Type"), editor.ZONE_TYPES, key=f"{p}type", format_func=zone_type_label)
             st.text_input(_("Description"), key=f"{p}description", max_chars=2000)
+            zone_facts(p)
             if session.get(f"{p}type") in editor.WIDTH_ZONES:
                 session.default(f"{p}width", 20.0)
                 st.number_input(_("Width along the Russian border (km)"), 1.0, DMZ_MAX_KM, key=f"{p}width")
             else:
-                area_widgets(p, oblasts, dates, zone=True)
+                session.default(f"{p}shape", "area")
+                shape = st.radio(_("The zone is"), editor.ZONE_SHAPES, key=f"{p}shape", horizontal=True,
+                                 format_func=lambda k: _(ZONE_SHAPE_LABELS[k]))
+                if shape == "band":
+                    band_widgets(p, oblasts)
+                else:
+                    area_widgets(p, oblasts, dates, zone=True)
+            st.text_area(_("Other keys of the zone (TOML), kept as they are"), key=f"{p}extra", height=68)
+
+
+ZONE_SHAPE_LABELS = {"area": "an area", "band": "a band along the new line of contact"}
+NOT_SAID = ""
+
+
+def zone_facts(p: str) -> None:
+    """Who administers the zone, whose territory it is said to be, whose forces may enter, who monitors it."""
+    labels = {"administered_by": _("Administered by"), "recognized_as": _("Recognized as"),
+              "entry": _("Forces that may enter")}
+    cols = st.columns(4)
+    for col, (key, choices) in zip(cols, editor.ZONE_CHOICES.items()):
+        col.selectbox(labels[key], (NOT_SAID, *choices), key=f"{p}{key}",
+                      format_func=lambda c: _("(not said)") if c == NOT_SAID else _(c))
+    cols[3].text_input(_("Monitored by"), key=f"{p}monitored_by", max_chars=200)
+
+
+def band_widgets(p: str, oblasts: dict) -> None:
+    """A band along the scenario's new line of contact: a width on each side, optionally only in some oblasts."""
+    session.default(f"{p}band_ua", 5.0)
+    session.default(f"{p}band_ru", 5.0)
+    c1, c2 = st.columns(2)
+    c1.number_input(_("Ukrainian side (km)"), 0.0, DMZ_MAX_KM, step=1.0, key=f"{p}band_ua")
+    c2.number_input(_("Russian side (km)"), 0.0, DMZ_MAX_KM, step=1.0, key=f"{p}band_ru")
+    st.multiselect(_("Only along the line in these oblasts (empty: the whole line)"), list(oblasts),
+                   format_func=lambda c: f"{oblasts[c]} ({c})", key=f"{p}band_within")

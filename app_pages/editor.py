@@ -110,6 +110,15 @@ def form(ctx: PageContext) -> None:
     c1.text_input(_("Proposed by"), key="ed_proposed_by", max_chars=300)
     c2.text_input(_("Date"), key="ed_date", max_chars=40, placeholder="2025-11")
     st.text_input(_("Source"), key="ed_source", max_chars=1000)
+    with st.expander(_("More about the source, and the other parts of the scenario")):
+        session.default("ed_status", "analysis")
+        st.selectbox(_("Status"), editor.STATUSES, key="ed_status", format_func=_,
+                     help=_("published, briefing, leak, reported, reference or analysis"))
+        st.text_input(_("Reported by"), key="ed_reported_by", max_chars=1000)
+        st.text_input(_("Key phrase (quoted)"), key="ed_key_phrase", max_chars=1000)
+        st.text_input(_("Where reports conflict"), key="ed_conflicts", max_chars=2000)
+        st.text_area(_("Other parts (TOML: [[parameters]], [recognition], [[sites]], …), kept as they are"),
+                     key="ed_extra", height=120)
     st.checkbox(_("Replace a scenario of the same id in my library"), key="ed_overwrite")
     st.button(_("Save to my library"), type="primary", on_click=on_save, args=(ctx.library,), key="ed_save")
     found = session.editor_state("save_problems") or []
@@ -180,7 +189,9 @@ def preview(ctx: PageContext) -> None:
         st.warning(_("The preview waits for:") + "\n" + "\n".join(f"- {md(p)}" for p in found), icon="✏️")
     else:
         s = editor.preview_scenario(draft)
-        session.set_editor_state("preview", (dumps(s), s.dmz.ukrainian_side_km, s.dmz.russian_side_km, s.baseline))
+        concrete = s.with_params(None)  # widths given by parameters: their defaults
+        session.set_editor_state("preview", (dumps(s), concrete.dmz.ukrainian_side_km, concrete.dmz.russian_side_km,
+                                             s.baseline))
     shown = session.editor_state("preview")
     if not shown:
         st.info(_("Choose the territory (an oblast, a control area or an uploaded area) to see it here."))

@@ -220,11 +220,59 @@ def test_a_discarded_or_saved_draft_is_not_offered_again(home):
 
 @pytest.mark.parametrize("kind", ["free_economic", "buffer", "joint_administration", "security_zone",
                                   "reassurance_force"])
-def test_zone_types_of_the_model_are_in_the_picker(home, kind):
+def test_new_zone_types_and_bands_can_be_built_and_saved(home, kind):
     from borderline.ui import editor as form
+    from scenarios.library import UserLibrary
 
     if kind not in form.ZONE_TYPES:
         pytest.skip("the model does not have this zone type yet")
-    at = territory(editor(start()), ["UA-14"])
+    at = fill_metadata(territory(editor(start()), ["UA-14"]), f"Zone {kind}")
     at.number_input(key="ed_nzones").set_value(1).run()
-    assert kind in at.selectbox(key="ed_z0_type").options
+    at.text_input(key="ed_z0_name").input("The zone")
+    at.selectbox(key="ed_z0_type").set_value(kind)
+    at.selectbox(key="ed_z0_administered_by").set_value("international").run()
+    at.radio(key="ed_z0_shape").set_value("band").run()
+    at.number_input(key="ed_z0_band_ua").set_value(12.0)
+    at.multiselect(key="ed_z0_band_within").set_value(["UA-14"]).run()
+    assert_healthy(at)
+    assert not warnings(at), warnings(at)
+    at.button(key="ed_save").click().run()
+    zone = UserLibrary(home / "scenarios").load(f"zone-{kind.replace('_', '-')}").zones[0]
+    assert (zone.type, zone.administered_by) == (kind, "international")
+    assert zone.band.ukrainian_side_km == 12.0 and zone.band.within.admin1 == ["UA-14"] and zone.area is None
+
+
+def test_parts_the_form_cannot_show_are_kept_on_save(home):
+    from scenarios.library import UserLibrary
+    from scenarios.model import dumps, loads
+
+    text = dumps(loads('''id = "params"
+title = "With parameters"
+summary = "s"
+status = "leak"
+[provenance]
+proposed_by = "a"
+date = "2025"
+source = "b"
+key_phrase = "the key phrase"
+[[parameters]]
+name = "pullback_km"
+label = "Pull-back"
+choices = [5, 10]
+default = 10
+[territory]
+admin1 = ["UA-14"]
+[dmz]
+ukrainian_side_km = { param = "pullback_km" }
+'''))
+    at = editor(start())
+    at.file_uploader(key="lib_upload").set_value(("params.toml", text.encode(), "application/toml")).run()
+    at.button(key="lib_edit").click().run()
+    assert_healthy(at)
+    assert "pullback_km" in at.text_area(key="ed_extra").value
+    assert at.session_state["ed_key_phrase"] == "the key phrase" and at.session_state["ed_status"] == "leak"
+    assert any(m.label == "Russian-administered" for m in at.metric), warnings(at)
+    at.text_input(key="ed_id").input("params-2").run()
+    at.button(key="ed_save").click().run()
+    saved = UserLibrary(home / "scenarios").load("params-2")
+    assert saved.model_copy(update={"id": "params"}) == loads(text)

@@ -35,6 +35,7 @@ from borderline.i18n import _
 from borderline.ui.days import Calendar, from_widget
 from geo.messages import N_
 from scenarios.model import Scenario, ScenarioError, Zone, inline_toml, scenario_from_dict
+from scenarios.values import ADMINISTRATORS, ENTRY, RECOGNIZED_AS, STATUSES  # noqa: F401  (the form's choices)
 
 # The zone types the model knows (new ones appear here when the model gains them).
 ZONE_TYPES = typing.get_args(Zone.model_fields["type"].annotation)
@@ -62,6 +63,11 @@ class AreaDraft:
                     or self.expression.strip())
 
 
+ZONE_SHAPES = ("area", "band")  # a zone other than a border_buffer is an area, or a band along the new line
+ZONE_FACTS = ("administered_by", "recognized_as", "entry", "monitored_by")  # optional keys of a zone
+ZONE_CHOICES = {"administered_by": ADMINISTRATORS, "recognized_as": RECOGNIZED_AS, "entry": ENTRY}
+
+
 @dataclass
 class ZoneDraft:
     name: str = ""
@@ -69,6 +75,12 @@ class ZoneDraft:
     area: AreaDraft = field(default_factory=AreaDraft)
     width_km: float = 20.0
     description: str = ""
+    shape: str = "area"  # or "band"
+    band_ua_km: float = 5.0
+    band_ru_km: float = 5.0
+    band_within: list[str] = field(default_factory=list)  # oblasts the band is limited to (empty: the whole line)
+    facts: dict = field(default_factory=dict)  # administered_by, recognized_as, entry, monitored_by (when given)
+    extra: str = ""  # other keys as TOML (a band of parameters, a band within a nested expression)
 
 
 @dataclass
@@ -86,6 +98,11 @@ class Draft:
     ua_km: float = 0.0
     ru_km: float = 0.0
     zones: list[ZoneDraft] = field(default_factory=list)
+    status: str = "analysis"
+    reported_by: str = ""
+    key_phrase: str = ""
+    conflicts: str = ""
+    extra: str = ""  # the scenario's other tables as TOML ([[parameters]], [recognition], [[sites]], a DMZ of params)
 
 
 def slugify(text: str, max_chars: int = 64) -> str:
@@ -150,11 +167,36 @@ def _zone_dict(i: int, z: ZoneDraft, broken: list[str] | None) -> dict:
     zone = {"name": z.name.strip() or _("Zone {n}").format(n=i + 1), "type": z.type}
     if z.description.strip():
         zone["description"] = z.description.strip()
+    where = _("Zone {n} ({name})").format(n=i + 1, name=zone["name"])
+    zone.update({k: v for k, v in z.facts.items() if v not in (None, "")})
+    extra = _checked_extra(z.extra, where, broken)
     if z.type in WIDTH_ZONES:
         zone["width_km"] = float(z.width_km)
+    elif "band" in extra or "area" in extra:
+        pass
+    elif z.shape == "band":
+        band = {"ukrainian_side_km": float(z.band_ua_km), "russian_side_km": float(z.band_ru_km)}
+        if z.band_within:
+            band["within"] = {"admin1": list(dict.fromkeys(z.band_within))}
+        zone["band"] = band
     else:
-        zone["area"] = _checked_area(z.area, _("Zone {n} ({name})").format(n=i + 1, name=zone["name"]), broken)
+        zone["area"] = _checked_area(z.area, where, broken)
+    zone.update(extra)
     return zone
+
+
+def _checked_extra(text: str, where: str, broken: list[str] | None) -> dict:
+    """The keys a TOML text box holds (empty if blank); a problem is noted in ``broken`` or raised."""
+    if not text.strip():
+        return {}
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = _("{where}: the other parts are not valid TOML ({detail})").format(where=where, detail=exc)
+        if broken is None:
+            raise ScenarioError(message) from None
+        broken.append(message)
+        return {}
 
 
 def _checked_area(area: AreaDraft, where: str, broken: list[str] | None) -> dict:
@@ -171,16 +213,25 @@ def _checked_area(area: AreaDraft, where: str, broken: list[str] | None) -> dict
 def to_dict(d: Draft, broken: list[str] | None = None) -> dict:
     """The scenario table of a draft (what its TOML holds); see ``_checked_area`` for ``broken``."""
     zones = [_zone_dict(i, z, broken) for i, z in enumerate(d.zones)]
-    return {
+    provenance = {"proposed_by": d.proposed_by.strip(), "date": d.date.strip(), "source": d.source.strip()}
+    provenance.update({k: getattr(d, k).strip() for k in PROVENANCE_EXTRAS if getattr(d, k).strip()})
+    data = {
         "id": d.id.strip(),
         "title": d.title.strip(),
         "summary": d.summary.strip(),
+        "status": d.status,
         "baseline": d.baseline,
-        "provenance": {"proposed_by": d.proposed_by.strip(), "date": d.date.strip(), "source": d.source.strip()},
+        "provenance": provenance,
         "territory": _checked_area(d.territory, _("Russian-administered territory"), broken),
         "dmz": {"ukrainian_side_km": float(d.ua_km), "russian_side_km": float(d.ru_km)},
         "zones": zones,
     }
+    data.update(_checked_extra(d.extra, _("Other parts of the scenario"), broken))
+    return data
+
+
+PROVENANCE_EXTRAS = ("reported_by", "key_phrase", "conflicts")
+SHOWN = ("id", "title", "summary", "status", "baseline", "provenance", "territory", "dmz", "zones")
 
 
 def to_scenario(d: Draft) -> Scenario:
@@ -329,18 +380,51 @@ def fields_from_expression(node: dict) -> AreaDraft:
     return area
 
 
+def _zone_draft(z: dict) -> ZoneDraft:
+    """The form of a zone (a model_dump): what its fields cannot show is kept in ``extra``."""
+    zone = ZoneDraft(name=z["name"], type=z["type"], description=z.get("description", ""),
+                     facts={k: z[k] for k in ZONE_FACTS if k in z})
+    extra: dict = {}
+    if "width_km" in z:
+        if isinstance(z["width_km"], (int, float)):
+            zone.width_km = float(z["width_km"])
+        else:
+            extra["width_km"] = z["width_km"]
+    if "area" in z:
+        zone.area = area_from_expression(z["area"])
+    band = z.get("band")
+    if band is not None:
+        within = band.get("within")
+        plain_widths = all(isinstance(band.get(k, 0.0), (int, float)) for k in ("ukrainian_side_km", "russian_side_km"))
+        if plain_widths and (within is None or set(within) == {"admin1"}):
+            zone.shape, zone.band_within = "band", list((within or {}).get("admin1", []))
+            zone.band_ua_km, zone.band_ru_km = float(band.get("ukrainian_side_km", 0.0)), float(band.get("russian_side_km", 0.0))
+        else:
+            extra["band"] = band
+    zone.extra = _toml_keys(extra)
+    return zone
+
+
+def _toml_keys(table: dict) -> str:
+    """Keys as TOML text in the readable style ("" for none)."""
+    return "\n".join(f"{key} = {inline_toml(value)}" for key, value in table.items())
+
+
 def from_scenario(s: Scenario) -> Draft:
-    """The form of a scenario, or NotEditable when its expressions do not have the editor's shape."""
+    """The form of a scenario; what its fields cannot show is kept as TOML text (``extra``), never dropped."""
     data = s.model_dump(mode="json", exclude_none=True)
-    zones = []
-    for z in data.get("zones", []):
-        area = area_from_expression(z["area"]) if "area" in z else AreaDraft()
-        zones.append(ZoneDraft(name=z["name"], type=z["type"], area=area, width_km=float(z.get("width_km") or 20.0),
-                               description=z.get("description", "")))
     p = data["provenance"]
+    extra = {k: v for k, v in data.items() if k not in SHOWN and v not in ([], None)}
+    dmz = data.get("dmz", {})
+    numbers = all(isinstance(dmz.get(k, 0.0), (int, float)) for k in ("ukrainian_side_km", "russian_side_km"))
+    if not numbers:
+        extra["dmz"] = dmz
     return Draft(id=s.id, title=s.title, summary=s.summary, proposed_by=p["proposed_by"], date=p["date"],
                  source=p["source"], baseline=s.baseline, territory=area_from_expression(data["territory"]),
-                 ua_km=s.dmz.ukrainian_side_km, ru_km=s.dmz.russian_side_km, zones=zones)
+                 ua_km=float(dmz.get("ukrainian_side_km", 0.0)) if numbers else 0.0,
+                 ru_km=float(dmz.get("russian_side_km", 0.0)) if numbers else 0.0,
+                 zones=[_zone_draft(z) for z in data.get("zones", [])], status=data.get("status", "analysis"),
+                 extra=_toml_keys(extra), **{k: p.get(k, "") for k in PROVENANCE_EXTRAS})
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -396,13 +480,21 @@ def draft_from_values(values, uploads: dict) -> Draft:
         zones.append(ZoneDraft(name=values.get(f"{p}name") or "", type=values.get(f"{p}type") or "demilitarized",
                                area=_area_from_values(values, p, uploads),
                                width_km=float(values.get(f"{p}width") or 20.0),
-                               description=values.get(f"{p}description") or ""))
+                               description=values.get(f"{p}description") or "",
+                               shape=values.get(f"{p}shape") or "area",
+                               band_ua_km=float(values.get(f"{p}band_ua") or 0.0),
+                               band_ru_km=float(values.get(f"{p}band_ru") or 0.0),
+                               band_within=list(values.get(f"{p}band_within") or []),
+                               facts={k: values.get(f"{p}{k}") for k in ZONE_FACTS if values.get(f"{p}{k}")},
+                               extra=values.get(f"{p}extra") or ""))
     return Draft(
         id=(values.get("ed_id") or "").strip() or slugify(title), title=title,
         summary=values.get("ed_summary") or "", proposed_by=values.get("ed_proposed_by") or "",
         date=values.get("ed_date") or "", source=values.get("ed_source") or "",
         baseline=_day(values, "ed_baseline"), territory=_area_from_values(values, TERRITORY, uploads),
-        ua_km=float(values.get("ed_ua") or 0.0), ru_km=float(values.get("ed_ru") or 0.0), zones=zones)
+        ua_km=float(values.get("ed_ua") or 0.0), ru_km=float(values.get("ed_ru") or 0.0), zones=zones,
+        status=values.get("ed_status") or "analysis", extra=values.get("ed_extra") or "",
+        **{k: values.get(f"ed_{k}") or "" for k in PROVENANCE_EXTRAS})
 
 
 def _area_values(prefix: str, area: AreaDraft, cal: Calendar, upload_key) -> dict:
@@ -423,14 +515,17 @@ def values_from_draft(d: Draft, cal: Calendar, upload_key) -> dict:
 
     ``upload_key(geojson)`` files an inline polygon as an upload.
     """
-    out = {f"ed_{k}": getattr(d, k) for k in ("id", "title", "summary", "proposed_by", "date", "source")}
+    out = {f"ed_{k}": getattr(d, k) for k in ("id", "title", "summary", "proposed_by", "date", "source", "status",
+                                                "extra", *PROVENANCE_EXTRAS)}
     out.update(_day_values("ed_baseline", d.baseline, cal), ed_ua=float(d.ua_km), ed_ru=float(d.ru_km),
                ed_nzones=len(d.zones))
     out.update(_area_values(TERRITORY, d.territory, cal, upload_key))
     for i, z in enumerate(d.zones):
         p = zone_prefix(i)
         out.update({f"{p}name": z.name, f"{p}type": z.type, f"{p}width": float(z.width_km),
-                    f"{p}description": z.description})
+                    f"{p}description": z.description, f"{p}shape": z.shape, f"{p}band_ua": float(z.band_ua_km),
+                    f"{p}band_ru": float(z.band_ru_km), f"{p}band_within": list(z.band_within),
+                    f"{p}extra": z.extra, **{f"{p}{k}": z.facts.get(k) for k in ZONE_FACTS}})
         out.update(_area_values(p, z.area, cal, upload_key))
     return out
 
