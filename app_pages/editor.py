@@ -25,10 +25,12 @@ SECTIONS = {"build": N_("Build a scenario"), "library": N_("Your library")}
 # The preview beside the form stays in view while the form scrolls (wide screens only; stacked, it flows).
 EDITOR_CSS = """<style>
 @media (min-width: 992px) {
-  [data-testid="stColumn"]:has(.st-key-ed_preview_box) { position: sticky; top: 3.5rem; align-self: flex-start; }
+  [data-testid="stColumn"]:has(.st-key-ed_preview_box) {
+    position: sticky; top: 3.5rem; align-self: flex-start; max-height: calc(100vh - 4.5rem); overflow-y: auto;
+  }
 }
 </style>"""
-MAP_HEIGHT = 460
+MAP_HEIGHT = 440
 
 
 def render(ctx: PageContext) -> None:
