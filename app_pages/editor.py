@@ -54,7 +54,8 @@ def render(ctx: PageContext) -> None:
 def show_toasts() -> None:
     """The notices left by callbacks: a toast each (an error also stays in the page, where it happened)."""
     for kind, message in session.take_toasts():
-        st.toast(md(message), icon="✅" if kind == "success" else "⚠️", duration="long")
+        st.toast(md(message), icon=":material/check_circle:" if kind == "success" else ":material/error:",
+                 duration="long")
 
 
 def on_save(lib) -> None:
