@@ -10,7 +10,7 @@ from app_pages import _library
 from app_pages._area_form import area_widgets, day_input, width_widgets, zone_widgets
 from borderline import drafts, webmap
 from borderline.i18n import _
-from borderline.ui import catalog, editor, panels, session
+from borderline.ui import editor, panels, session
 from borderline.ui import state as url
 from borderline.ui.page import PageContext, evaluation, guard, scenario_layers, show_legend, show_map
 from borderline.ui.text import md
@@ -224,12 +224,3 @@ def download(draft: editor.Draft) -> None:
                   help=_("Give a title, summary and provenance first"))
         return
     panels.toml_download(_("Download as TOML"), dumps(scenario, style="readable"), scenario.id, "ed_download")
-
-
-def is_editable(entry: catalog.Entry) -> bool:
-    """Whether the form opens a scenario (every valid scenario does: what the fields cannot show is TOML)."""
-    try:
-        editor.from_scenario(entry.scenario())
-        return True
-    except ValueError:
-        return False

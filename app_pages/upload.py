@@ -37,10 +37,10 @@ def on_geo_upload() -> None:
 
 def on_start_from_area(key: str, dates: list[str], add_to_baseline: bool = False) -> None:
     """A new draft in the editor whose Russian-administered area is an uploaded area, alone or added to the
-    area Russia controlled on the baseline day (the latest)."""
+    area Russia controlled on the baseline day (the sidebar's)."""
     area = session.uploads()[key]
     file = area.info.file if area.info else _("an upload")
-    baseline = dates[-1]
+    baseline = session.get("baseline") or dates[-1]  # the baseline the sidebar shows
     if add_to_baseline:
         title = _("Baseline control area and {file}").format(file=file)
         summary = _("The area Russia controlled on {day}, with the area drawn in an uploaded file added to it.")
@@ -162,7 +162,7 @@ def render(ctx: PageContext) -> None:
                       help=_("A new scenario whose Russian-administered territory is this area alone"))
             c2.button(_("Add to the baseline control area"), key=f"add_{key}",
                       on_click=on_start_from_area, args=(key, ctx.dates, True),
-                      help=_("A new scenario: the area Russia controls on the latest day, with this area added"))
+                      help=_("A new scenario: the area Russia controlled on the baseline day, with this area added"))
             c3.button(_("Remove"), key=f"rm_{key}", on_click=store.remove, args=(key,))
     if store:
         st.caption(_("In the editor, uploaded areas can be added to a territory or used as a zone."))

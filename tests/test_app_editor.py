@@ -276,3 +276,23 @@ ukrainian_side_km = { param = "pullback_km" }
     at.button(key="ed_save").click().run()
     saved = UserLibrary(home / "scenarios").load("params-2")
     assert saved.model_copy(update={"id": "params"}) == loads(text)
+
+
+def test_a_blank_form_is_not_kept_as_a_draft(home):
+    at = editor(start())
+    at.text_input(key="ed_title").input("").run()
+    assert not list((home / "drafts").glob("*.json"))
+    assert not any(b.key == "ed_restore" for b in editor(start()).button)
+
+
+def test_a_day_of_a_named_source_is_kept_when_the_form_opens_a_scenario():
+    from borderline.ui import editor as form
+    from scenarios.model import loads
+
+    pinned = loads('id = "x"\ntitle = "t"\nsummary = "s"\nbaseline = "deepstate:2026-08-15"\n[provenance]\n'
+                   'proposed_by = "a"\ndate = "2025"\nsource = "b"\n[territory]\n'
+                   'union = [{ control = "deepstate:2026-08-15" }, { admin1 = ["UA-14"] }]\n')
+    draft = form.from_scenario(pinned)
+    assert draft.baseline == "2026-08-15" and "deepstate:2026-08-15" in draft.extra
+    assert "deepstate:2026-08-15" in draft.territory.expression
+    assert form.to_scenario(draft) == pinned

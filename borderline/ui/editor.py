@@ -360,8 +360,23 @@ def area_from_expression(node: dict) -> AreaDraft:
         return AreaDraft(expression=expression_text(node))
 
 
+def shown_day(day: str) -> bool:
+    """Whether a date input shows a control day as it is (a plain day or latest, not a pinned source's)."""
+    return day == "latest" or bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", day))
+
+
+def _days_shown(area: AreaDraft) -> AreaDraft:
+    if not all(shown_day(d) for d in (area.control, area.minus_control) if d):
+        raise NotEditable("a control day of a named source is kept as TOML")
+    return area
+
+
 def fields_from_expression(node: dict) -> AreaDraft:
     """The form's fields for an expression of the editor's shape, or NotEditable."""
+    return _days_shown(_fields_from_expression(node))
+
+
+def _fields_from_expression(node: dict) -> AreaDraft:
     area = AreaDraft()
     if "difference" in node:
         first, *rest = node["difference"]
@@ -419,8 +434,12 @@ def from_scenario(s: Scenario) -> Draft:
     numbers = all(isinstance(dmz.get(k, 0.0), (int, float)) for k in ("ukrainian_side_km", "russian_side_km"))
     if not numbers:
         extra["dmz"] = dmz
+    baseline = s.baseline
+    if not shown_day(baseline):  # a pinned source (deepstate:2026-08-15): the TOML keeps it, the form its day
+        extra["baseline"], baseline = baseline, baseline.rpartition(":")[2]
+        baseline = baseline if shown_day(baseline) else "latest"
     return Draft(id=s.id, title=s.title, summary=s.summary, proposed_by=p["proposed_by"], date=p["date"],
-                 source=p["source"], baseline=s.baseline, territory=area_from_expression(data["territory"]),
+                 source=p["source"], baseline=baseline, territory=area_from_expression(data["territory"]),
                  ua_km=float(dmz.get("ukrainian_side_km", 0.0)) if numbers else 0.0,
                  ru_km=float(dmz.get("russian_side_km", 0.0)) if numbers else 0.0,
                  zones=[_zone_draft(z) for z in data.get("zones", [])], status=data.get("status", "analysis"),
