@@ -7,11 +7,12 @@ import streamlit as st
 from borderline.i18n import _
 from borderline.ui import days, editor, session
 from borderline.ui.text import md
+from geo.messages import N_
 from scenarios.values import DMZ_MAX_KM, RADIUS_MAX_KM
 
 MAX_CITIES = 3
 MAX_ZONES = 3
-BANK_LABELS = {"left": "left (east)", "right": "right (west)"}
+BANK_LABELS = {"left": N_("left (east)"), "right": N_("right (west)")}
 
 
 def day_input(where, label: str, key: str, collapsed: bool = False) -> None:
@@ -127,7 +128,7 @@ def zone_widgets(oblasts: dict, dates: list[str]) -> None:
             st.text_area(_("Other keys of the zone (TOML), kept as they are"), key=f"{p}extra", height=68)
 
 
-ZONE_SHAPE_LABELS = {"area": "an area", "band": "a band along the new line of contact"}
+ZONE_SHAPE_LABELS = {"area": N_("an area"), "band": N_("a band along the new line of contact")}
 NOT_SAID = ""
 
 
