@@ -55,8 +55,8 @@ def expression_widgets(prefix: str, oblasts: dict) -> None:
     """An expression of any depth: a structured view of it beside its TOML text, which can be edited."""
     st.caption(_("This area nests operators the fields cannot show. Edit its expression as TOML (the scenario "
                  "format of the README); the tree shows how it reads."))
-    c1, c2 = st.columns(2)
-    c1.text_area(_("Expression (TOML)"), key=f"{prefix}expr", height=220)
+    c1, c2 = st.columns([3, 2])
+    c1.text_area(_("Expression (TOML)"), key=f"{prefix}expr", height=260)
     with c2:
         st.markdown(f"**{_('How it reads')}**")
         try:
