@@ -57,10 +57,10 @@ def on_library_action(lib: UserLibrary, action: str, scenario_id: str) -> None:
 
 
 def add_to_library(add: Callable[[], Scenario], refused: str, taken_hint: str,
-                   done: Callable[[Scenario], str]) -> Scenario | None:
+                   done: Callable[[Scenario], str], where: str = "library") -> Scenario | None:
     """Run a save into the library and leave a toast for the next run: ``done(scenario)``, or why not.
 
-    A refusal also stays in the page (``last_refusal``), beside the control that caused it.
+    A refusal also stays in the page beside the control that caused it (``last_refusal(where)``).
     """
     session.set_editor_state("refusal", None)
     try:
@@ -74,15 +74,15 @@ def add_to_library(add: Callable[[], Scenario], refused: str, taken_hint: str,
         session.toast("success", done(scenario))
         return scenario
     session.toast("error", message)
-    session.set_editor_state("refusal", message)
+    session.set_editor_state("refusal", (where, message))
     return None
 
 
-def last_refusal() -> None:
-    """Why the last save or upload was refused, in the page."""
-    message = session.editor_state("refusal")
-    if message:
-        st.error(md(message), icon="⚠️")
+def last_refusal(where: str = "library") -> None:
+    """Why the last save (``build``) or upload (``library``) was refused, in the page."""
+    refusal = session.editor_state("refusal")
+    if refusal and refusal[0] == where:
+        st.error(md(refusal[1]), icon="⚠️")
 
 
 def on_toml_upload(lib: UserLibrary) -> None:

@@ -75,7 +75,7 @@ def on_save(lib) -> None:
 
     _library.add_to_library(save, _("Not saved"), _("tick 'Replace' or change the id"),
                             lambda s: _("Saved {id} to your library ({folder}). It is now in the scenario "
-                                        "list.").format(id=s.id, folder=lib.folder))
+                                        "list.").format(id=s.id, folder=lib.folder), where="build")
 
 
 def build_tab(ctx: PageContext) -> None:
@@ -124,6 +124,7 @@ def form(ctx: PageContext) -> None:
                      key="ed_extra", height=120)
     st.checkbox(_("Replace a scenario of the same id in my library"), key="ed_overwrite")
     st.button(_("Save to my library"), type="primary", on_click=on_save, args=(ctx.library,), key="ed_save")
+    _library.last_refusal("build")
     found = session.editor_state("save_problems") or []
     if found:
         st.error(_("Not saved yet. To save, fix:") + "\n" + "\n".join(f"- {md(p)}" for p in found), icon="⚠️")

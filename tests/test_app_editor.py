@@ -296,3 +296,19 @@ def test_a_day_of_a_named_source_is_kept_when_the_form_opens_a_scenario():
     assert draft.baseline == "2026-08-15" and "deepstate:2026-08-15" in draft.extra
     assert "deepstate:2026-08-15" in draft.territory.expression
     assert form.to_scenario(draft) == pinned
+
+
+def test_a_save_over_a_taken_id_says_so_beside_the_save_button(home):
+    at = fill_metadata(territory(editor(start()), ["UA-14"]), "Taken")
+    at.button(key="ed_save").click().run()
+    at.multiselect(key="ed_t_oblasts").set_value(["UA-14", "UA-09"]).run()
+    at.button(key="ed_save").click().run()
+    assert_healthy(at)
+    assert any("already in your library" in e and "tick 'Replace'" in e for e in errors(at)), errors(at)
+    assert any("Not saved" in t for t in toasts(at))
+    at.checkbox(key="ed_overwrite").check()
+    at.button(key="ed_save").click().run()
+    from scenarios.library import UserLibrary
+
+    assert UserLibrary(home / "scenarios").load("taken").territory.admin1 == ["UA-14", "UA-09"]
+    assert not any("already in your library" in e for e in errors(at))
