@@ -100,7 +100,13 @@ def form(ctx: PageContext) -> None:
     st.markdown(f"**{_('Russian-administered territory')}**")
     area_widgets(editor.TERRITORY, ctx.oblasts, ctx.dates)
     day_input(st, _("Baseline control date"), "ed_baseline")
+    if "baseline" in editor.overridden(session.get("ed_extra") or ""):
+        st.caption(_("The baseline names a source's line (under 'Other parts' below), which is used."))
     st.markdown(f"**{_('DMZ')}**")
+    set_elsewhere = editor.overridden(session.get("ed_extra") or "")
+    if "dmz" in set_elsewhere:
+        st.caption(_("This scenario gives its DMZ widths by parameters (under 'Other parts' below); the preview "
+                     "uses their defaults and these widths are not used."))
     width_widgets("ed_ua", _("Ukrainian side (km)"))
     width_widgets("ed_ru", _("Russian side (km)"))
     zone_widgets(ctx.oblasts, ctx.dates)

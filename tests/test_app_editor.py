@@ -270,6 +270,7 @@ ukrainian_side_km = { param = "pullback_km" }
     at.button(key="lib_edit").click().run()
     assert_healthy(at)
     assert "pullback_km" in at.text_area(key="ed_extra").value
+    assert any("DMZ widths by parameters" in plain(c.value) for c in at.caption)
     assert at.session_state["ed_key_phrase"] == "the key phrase" and at.session_state["ed_status"] == "leak"
     assert any(m.label == "Russian-administered" for m in at.metric), warnings(at)
     at.text_input(key="ed_id").input("params-2").run()

@@ -231,6 +231,14 @@ def to_dict(d: Draft, broken: list[str] | None = None) -> dict:
 
 
 PROVENANCE_EXTRAS = ("reported_by", "key_phrase", "conflicts")
+
+
+def overridden(extra: str) -> set[str]:
+    """The form's keys (``dmz``, ``baseline``…) that the "other parts" TOML sets, which win over the fields."""
+    try:
+        return set(tomllib.loads(extra or "")) & set(SHOWN)
+    except tomllib.TOMLDecodeError:
+        return set()
 SHOWN = ("id", "title", "summary", "status", "baseline", "provenance", "territory", "dmz", "zones")
 
 
