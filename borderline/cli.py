@@ -217,37 +217,6 @@ def cmd_compare(args) -> int:
     return 0
 
 
-# The columns of `compare --all`: (JSON key, label, how to read it from the metrics).
-ALL_COLUMNS = (
-    ("scenario", "scenario", lambda m: m.scenario),
-    ("baseline", "line day", lambda m: m.baseline),
-    ("russian_administered_km2", "Russian-administered km²", lambda m: m.russian_administered_km2),
-    ("ceded_by_ukraine_km2", "ceded km²", lambda m: m.ceded_by_ukraine_km2),
-    ("returned_to_ukraine_km2", "returned km²", lambda m: m.returned_to_ukraine_km2),
-    ("population_moved", "population moved*", lambda m: m.population_ceded_by_ukraine + m.population_returned_to_ukraine),
-    ("dmz_and_zones_km2", "DMZ/zone km²", lambda m: round(m.dmz_km2 + m.zones_km2, 1)),
-    ("monitored_line_km", "monitored line km", lambda m: m.monitoring.line_km),
-    ("troops_low", "troops low", lambda m: m.monitoring.troops_low),
-    ("troops_high", "troops high", lambda m: m.monitoring.troops_high),
-)
-
-
-def compare_all_rows(dmz_km=None, params: dict | None = None) -> list[dict]:
-    """Every built-in scenario against the baseline of its own day: one row per scenario (ALL_COLUMNS)."""
-    from scenarios.engine import evaluate
-    from scenarios.library import builtin_ids, load_builtin
-
-    scenarios = [load_builtin(i) for i in builtin_ids()]
-    params = params or {}
-    if params:
-        params_for(scenarios[0], params, scenarios)  # a name no built-in declares is refused
-    rows = []
-    for s in scenarios:
-        m = evaluate(s, dmz_km, None, params=params_for(s, params, scenarios)).metrics
-        rows.append({key: read(m) for key, _, read in ALL_COLUMNS})
-    return rows
-
-
 def _compare_all(args) -> int:
     from borderline import format as fmt
     from borderline.i18n import _
@@ -256,6 +225,8 @@ def _compare_all(args) -> int:
         raise UsageError(_("compare --all takes no scenario ids: it compares every built-in"))
     if args.baseline:
         raise UsageError(_("compare --all measures each scenario against the line of its own day; drop --baseline"))
+    from borderline.api import ALL_COLUMNS, compare_all_rows
+
     rows = compare_all_rows(parse_dmz(args.dmz_km), parse_params(args.param))
     if args.json:
         print(json.dumps({"columns": [k for k, _l, _r in ALL_COLUMNS], "rows": rows}, ensure_ascii=False, indent=2))
@@ -263,7 +234,8 @@ def _compare_all(args) -> int:
     head = tuple(_(label) for _k, label, _r in ALL_COLUMNS[:-2]) + (_("troops (low–high)"),)
     body = [(r["scenario"], r["baseline"], fmt.fmt_number(r["russian_administered_km2"]),
              fmt.fmt_number(r["ceded_by_ukraine_km2"]), fmt.fmt_number(r["returned_to_ukraine_km2"]),
-             f"{r['population_moved']:,}", fmt.fmt_number(r["dmz_and_zones_km2"]), fmt.fmt_number(r["monitored_line_km"]),
+             f"{r['population_moved']:,}", fmt.fmt_number(r["dmz_and_zones_km2"]),
+             fmt.fmt_number(r["monitored_line_km"]),
              f"{r['troops_low']:,}–{r['troops_high']:,}") for r in rows]
     print(_table([head, *body], left=2))
     print("\n" + _("Each scenario against the line of contact of its own day. * 2022 resident baseline, estimated. "

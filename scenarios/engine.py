@@ -426,8 +426,10 @@ def _site_rows(scenario: Scenario, t: Territory, bands, zone_parts) -> tuple[Sit
 def _monitored_km2(t: Territory, bands: tuple[Part, Part], band_zones: tuple[Part, ...]) -> float:
     """The area to monitor: the DMZ bands, every band zone and the demilitarized, buffer and security zones,
     counted once where they overlap (km², EPSG:3035)."""
-    pieces = [t.monitored_static, *(b.geometry for b in bands), *(z.geometry for z in band_zones)]
-    return float(area_km2(_union(pieces)))
+    zones = [g for g in (t.monitored_static, *(z.geometry for z in band_zones)) if g is not None and not g.is_empty]
+    if not zones:  # the two DMZ bands lie on opposite sides of the line: they never overlap
+        return bands[0].km2 + bands[1].km2
+    return float(area_km2(_union([*(b.geometry for b in bands), *zones])))
 
 
 def _monitoring(scenario: Scenario, t: Territory, bands, zone_parts) -> Monitoring:

@@ -26,9 +26,13 @@ def builtin_ids() -> list[str]:
 
 
 def _builtin_order(path: Path) -> tuple[int, str]:
-    order = ["status-quo-2025-02", "status-quo-latest", "donbas-withdrawal", "zaporizhzhia-city-held", "four-oblasts-claim",
-             "claim-with-referendum-zone", "trans-dnieper-dmz", "us-28-point-plan-2025-11",
-             "us-ukraine-20-point-2025-12"]
+    # Freezes first, then the tabled proposals by date, then the earlier analysts' ideas and the reference lines.
+    order = ["status-quo-2025-02", "status-quo-latest",
+             "kellogg-zones-2025-04", "us-framework-2025-04", "russia-memorandum-2025-06", "anchorage-formula-2025-08",
+             "european-12-point-2025-10", "us-28-point-plan-2025-11", "e3-counter-proposal-2025-11",
+             "us-ukraine-20-point-2025-12", "geneva-round-2026-02", "russia-offer-2026-02",
+             "donbas-withdrawal", "zaporizhzhia-city-held", "four-oblasts-claim", "claim-with-referendum-zone",
+             "trans-dnieper-dmz", "pre-invasion-line-restored", "line-after-2022-11"]
     return (order.index(path.stem) if path.stem in order else len(order), path.stem)
 
 

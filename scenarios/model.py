@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import tomli_w
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, PlainSerializer, PlainValidator, Tag, ValidationError,
-                      field_validator, model_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, PlainSerializer, PlainValidator,
+                      StrictBool, Tag, ValidationError, field_validator, model_validator)
 
 from scenarios.errors import ScenarioError  # noqa: F401  (re-exported)
 from scenarios.values import (ADMINISTRATORS, DATE, DMZ_MAX_KM, ENTRY, PARAMS_MAX, RADIUS_MAX_KM,  # noqa: F401
@@ -323,7 +323,7 @@ class SiteStatus(_Node):
     site: Annotated[str, AfterValidator(_known_site)]
     administered_by: Literal[SITE_ADMINISTRATORS] | None = None
     operated_by: Literal[SITE_ADMINISTRATORS] | None = None
-    demilitarized: bool | None = None
+    demilitarized: StrictBool | None = None
     output_share: Annotated[dict[str, float], AfterValidator(_shares)] | None = None
     note: Text = Field(default="", max_length=2000)
 
@@ -412,7 +412,8 @@ class Scenario(_Node):
         declared = {p.name: p for p in self.parameters}
         unknown = [n for n in values if n not in declared]
         if unknown:
-            hint = f"this scenario's parameters: {', '.join(declared)}" if declared else "this scenario has no parameters"
+            hint = (f"this scenario's parameters: {', '.join(declared)}" if declared
+                    else "this scenario has no parameters")
             raise ScenarioError(f"parameter {unknown[0]}: not a parameter of {self.id}; {hint}")
         chosen = {n: (p.check(values[n]) if n in values else p.default) for n, p in declared.items()}
         if not self.references() and all(chosen[n] == declared[n].default for n in declared):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
+import shapely.geometry
 
 from geo.messages import N_
 from scenarios.errors import ScenarioError
@@ -111,12 +112,25 @@ def site(site_id: str) -> Site:
     raise ScenarioError(f"unknown site {site_id!r}; known sites: {', '.join(site_ids())}")
 
 
-def site_area(s: Site) -> shapely.Geometry:
-    """The site's area in EPSG:4326: its polygon, a circle of radius_km (drawn in EPSG:3035), or its point."""
-    from geo.crs import to_equal_area, to_geographic
+@functools.cache
+def site_area_ea(site_id: str) -> shapely.Geometry:
+    """A site's area in EPSG:3035 metres, clipped to Ukraine's land: its polygon, a circle of radius_km around
+    its point, or (without either) the point itself."""
+    from geo.crs import to_equal_area
+    from geo.projected import projected
 
+    s = site(site_id)
     if s.area is not None:
-        return shapely.geometry.shape(s.area)
-    if s.radius_km:
-        return to_geographic(shapely.buffer(to_equal_area(s.point), s.radius_km * 1000.0, quad_segs=16))
-    return s.point
+        geom = to_equal_area(shapely.geometry.shape(s.area))
+    elif s.radius_km:
+        geom = shapely.buffer(to_equal_area(s.point), s.radius_km * 1000.0, quad_segs=16)
+    else:
+        return to_equal_area(s.point)
+    return shapely.intersection(geom, projected().ukraine)
+
+
+def site_area(s: Site) -> shapely.Geometry:
+    """The site's area in EPSG:4326 (degrees) for maps, clipped to land; see ``site_area_ea``."""
+    from geo.crs import to_geographic
+
+    return to_geographic(site_area_ea(s.id))
