@@ -19,7 +19,7 @@ def test_every_builtin_round_trips_in_the_readable_style(sid):
     assert loads(text) == scenario
     assert "[territory]\n" in text and "[territory." not in text, "the territory is nested tables, not inline"
     for line in text.splitlines():
-        assert len(line) <= 120 or "geojson" in line, line
+        assert len(line) <= 160 or "geojson" in line, line  # a long list is broken, one item a line
 
 
 def test_the_readable_style_looks_like_the_library_files():
