@@ -532,7 +532,7 @@ def _table_body(lines: list[str], table: dict, path: list[str]) -> None:
         if len(path) == 1 and not top and _is_expression(value) and path[0] != "territory":
             subtables.append((key, value))
             continue
-        text = _long_string(value) if isinstance(value, str) else _inline(value, 0)
+        text = _long_string(value) if isinstance(value, str) else _inline(value, 0, len(_key(key)) + 3)
         lines.append(f"{_key(key)} = {text}")
     for key, value in subtables:
         lines += ["", f"[{'.'.join(_key(k) for k in [*path, key])}]"]
@@ -581,15 +581,19 @@ def inline_toml(value) -> str:
     return _inline(value, 0)
 
 
-def _inline(value, indent: int) -> str:
-    """A TOML inline value; a list holding tables that is too long for a line is broken one item a line."""
+def _inline(value, indent: int, lead: int = 0) -> str:
+    """A TOML inline value; a list holding tables that is too long for a line is broken one item a line.
+
+    ``indent``: the indentation of the line the value is on; ``lead``: the characters before it on that line.
+    """
     if isinstance(value, dict):
-        body = ", ".join(f"{_key(k)} = {_inline(v, indent)}" for k, v in value.items())
+        body = ", ".join(f"{_key(k)} = {_inline(v, indent, lead + len(k) + 5)}" for k, v in value.items())
         return f"{{ {body} }}" if body else "{}"
     if not isinstance(value, list):
         return _scalar(value)
     flat = "[" + ", ".join(_inline(v, indent) for v in value) + "]"
-    if "\n" not in flat and (len(flat) + indent <= _LINE_CHARS or not any(isinstance(v, dict) for v in value)):
+    fits = len(flat) + indent + lead <= _LINE_CHARS
+    if "\n" not in flat and (fits or not any(isinstance(v, dict) for v in value)):
         return flat
     pad = " " * (indent + 4)
     items = "".join(f"{pad}{_inline(v, indent + 4)},\n" for v in value)
