@@ -36,12 +36,12 @@ MAP_HEIGHT = 440
 def render(ctx: PageContext) -> None:
     st.html(EDITOR_CSS)
     show_toasts()
-    wanted = session.editor_state("section")  # where a library action or an import left the reader
+    labels = {key: _(label) for key, label in SECTIONS.items()}
+    wanted = session.editor_state("section") or section_shown()  # where an action left the reader
     if wanted:
-        session.set_values({"ed_section": _(SECTIONS[wanted])})
+        session.set_values({"ed_section": labels[wanted]})
         session.set_editor_state("section", None)
-    tab_build, tab_library = st.tabs([_(label) for label in SECTIONS.values()], key="ed_section",
-                                     on_change="rerun")
+    tab_build, tab_library = st.tabs(list(labels.values()), key="ed_section", on_change="rerun")
     with tab_build:
         with guard(_("Editor")):
             build_tab(ctx)
@@ -49,6 +49,17 @@ def render(ctx: PageContext) -> None:
         with guard(_("Library")):
             _library.library_tab(ctx)
     session.keep_draft()
+
+
+def section_shown() -> str | None:
+    """The section whose tab was open, when its label is of another language than now (after a switch)."""
+    from borderline.i18n import LANGUAGES, translate
+
+    shown = session.get("ed_section")
+    if not shown or shown in {_(label) for label in SECTIONS.values()}:
+        return None
+    return next((key for key, label in SECTIONS.items() if any(translate(label, c) == shown for c in LANGUAGES)),
+                None)
 
 
 def show_toasts() -> None:
