@@ -66,14 +66,14 @@ def add_to_library(add: Callable[[], Scenario], refused: str, taken_hint: str,
     try:
         scenario = add()
     except AlreadyInLibrary as exc:
-        message = f"{refused}: {one_line(exc)}; {taken_hint}"
+        message = f"{refused}: {one_line(exc, 2000)}; {taken_hint}"
     except (ValueError, OSError) as exc:
         log.info("%s: %s", refused, exc)
-        message = f"{refused}: {one_line(exc)}"
+        message = f"{refused}: {one_line(exc, 2000)}"  # every problem, not the first 300 characters
     else:
         session.toast("success", done(scenario))
         return scenario
-    session.toast("error", message)
+    session.toast("error", one_line(message))  # the page holds the whole of it
     session.set_editor_state("refusal", (where, message))
     return None
 
@@ -82,7 +82,8 @@ def last_refusal(where: str = "library") -> None:
     """Why the last save (``build``) or upload (``library``) was refused, in the page."""
     refusal = session.editor_state("refusal")
     if refusal and refusal[0] == where:
-        st.error(md(refusal[1]), icon="⚠️")
+        head, *items = refusal[1].split("\n- ")
+        st.error("\n".join([md(head), *(f"- {md(item)}" for item in items)]), icon="⚠️")
 
 
 def on_toml_upload(lib: UserLibrary) -> None:
@@ -95,6 +96,22 @@ def on_toml_upload(lib: UserLibrary) -> None:
                                lambda s: _("Added {id} to your library.").format(id=s.id))
         if added is not None:
             stay_in_library(added.id)
+        else:
+            list_problems(file.getvalue())
+
+
+def list_problems(data: bytes) -> None:
+    """Put every problem of a refused TOML upload in the page, one a line (the message holds the first few)."""
+    from borderline.ui import editor
+
+    try:
+        found = editor.toml_problems(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return
+    refusal = session.editor_state("refusal")
+    if len(found) > 1 and refusal:
+        head = _("Upload refused: {n} problems").format(n=len(found))
+        session.set_editor_state("refusal", (refusal[0], head + "\n" + "\n".join(f"- {p}" for p in found)))
 
 
 def on_open(entry: catalog.Entry, dates: list[str]) -> None:

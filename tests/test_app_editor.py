@@ -313,3 +313,17 @@ def test_a_save_over_a_taken_id_says_so_beside_the_save_button(home):
 
     assert UserLibrary(home / "scenarios").load("taken").territory.admin1 == ["UA-14", "UA-09"]
     assert not any("already in your library" in e for e in errors(at))
+
+
+def test_an_upload_refused_for_several_problems_lists_them_all(home):
+    bad = (b'id = "Bad"\ntitle = ""\nsummary = ""\n[provenance]\nproposed_by = ""\ndate = "2"\nsource = ""\n'
+           b'[territory]\nadmin1 = ["UA-1"]\n')
+    at = editor(start())
+    at.file_uploader(key="lib_upload").set_value(("bad.toml", bad, "application/toml")).run()
+    assert_healthy(at)
+    shown = "\n".join(errors(at))
+    for field in ("id:", "title:", "summary:", "provenance.proposed_by:", "provenance.date:", "provenance.source:",
+                  "territory"):
+        assert f"- {field}" in shown, (field, shown)
+    assert "'UA-1' is not an oblast code such as UA-14" in shown
+    assert tab(at) == "Your library"

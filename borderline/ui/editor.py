@@ -294,6 +294,8 @@ def _plain(err: dict) -> str:
         return _("is too short: write at least {n} characters").format(n=ctx.get("min_length"))
     if kind == "string_too_long":
         return _("is too long: at most {n} characters").format(n=ctx.get("max_length"))
+    if kind == "string_pattern_mismatch" and "UA-" in str(ctx.get("pattern", "")):
+        return _("{value!r} is not an oblast code such as UA-14").format(value=err.get("input"))
     if kind in ("less_than_equal", "greater_than", "greater_than_equal", "less_than"):
         return _("is out of range ({detail})").format(detail=err["msg"].lower())
     return _(err["msg"].removeprefix("Value error, "))
@@ -318,6 +320,22 @@ def problems(d: Draft, metadata: bool = True) -> list[str]:
                 seen.add(line)
                 broken.append(line)
     return broken
+
+
+def toml_problems(text: str) -> list[str]:
+    """Every problem of a scenario's TOML text, one line each, named by its key path (empty when valid
+    or when the text is not TOML, whose single problem the parser's message says)."""
+    try:
+        Scenario.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError:
+        return []
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-")) or _("scenario")
+            lines.append(f"{loc}: {_plain(err)}")
+        return list(dict.fromkeys(lines))
+    return []
 
 
 def _in_placeholder(err: dict, broken: list[str]) -> bool:
