@@ -72,7 +72,7 @@ def show_toasts() -> None:
 def on_save(lib) -> None:
     d = session.draft()
     found = editor.problems(d)
-    session.set_editor_state("save_problems", found)
+    session.set_editor_state("save_tried", bool(found))  # the list under the button follows the fixes
     if found:
         session.toast("error", _("Not saved: {n} thing(s) to fix, listed under the Save button").format(n=len(found)))
         return
@@ -95,8 +95,7 @@ def build_tab(ctx: PageContext) -> None:
     labels = {e.id: e.label for e in ctx.entries}
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     pick = c1.selectbox(_("Start from a scenario (optional)"), list(labels), format_func=labels.get, key="ed_start")
-    c2.button(_("Open in the form"), on_click=session.open_in_editor, args=(ctx.by_id[pick], ctx.dates, True),
-              key="ed_open")
+    c2.button(_("Open in the form"), on_click=on_open_copy, args=(ctx.by_id[pick], ctx.dates), key="ed_open")
     form_col, preview_col = st.columns([1, 1], gap="large")
     with form_col:
         form(ctx)
@@ -104,6 +103,13 @@ def build_tab(ctx: PageContext) -> None:
         with guard(_("Preview")):
             preview(ctx)
     autosave()
+
+
+def on_open_copy(entry, dates: list[str]) -> None:
+    """Fill the form with a copy of a scenario (its id ``<id>-copy``), to change and save as one's own."""
+    session.open_in_editor(entry, dates, True)
+    session.set_editor_state("save_tried", False)
+    session.toast("success", _("Opened a copy of {id} in the form.").format(id=entry.id))
 
 
 def form(ctx: PageContext) -> None:
@@ -142,7 +148,7 @@ def form(ctx: PageContext) -> None:
     st.checkbox(_("Replace a scenario of the same id in my library"), key="ed_overwrite")
     st.button(_("Save to my library"), type="primary", on_click=on_save, args=(ctx.library,), key="ed_save")
     _library.last_refusal("build")
-    found = session.editor_state("save_problems") or []
+    found = editor.problems(session.draft()) if session.editor_state("save_tried") else []
     if found:
         st.error(_("Not saved yet. To save, fix:") + "\n" + "\n".join(f"- {md(p)}" for p in found), icon="⚠️")
 

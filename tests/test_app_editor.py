@@ -67,6 +67,9 @@ def test_a_save_lists_every_problem_in_plain_words(home):
         assert f"- {field}" in shown, (field, shown)
     assert "more)" not in shown and "Value error" not in shown
     assert any("Not saved" in t for t in toasts(at))
+    at.text_input(key="ed_title").input("Now with a title").run()
+    shown = "\n".join(errors(at))
+    assert "- Title" not in shown and "- Summary" in shown, "the list does not follow the fixes"
 
 
 def test_the_last_preview_stays_while_the_draft_has_a_problem(home):

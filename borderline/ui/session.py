@@ -306,7 +306,7 @@ def draft_session() -> str:
 
 
 def editor_state(key: str, default=None):
-    """An editor value kept across runs (``autosaved``, ``preview``, ``offer``, ``save_problems``)."""
+    """An editor value kept across runs (``autosaved``, ``preview``, ``offer``, ``save_tried``, ``section``…)."""
     return SS.get(f"_ed_{key}", default)
 
 
