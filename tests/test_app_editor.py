@@ -54,6 +54,9 @@ def test_the_preview_needs_only_the_territory(home):
     assert not at.session_state["ed_title"], "the title was filled in"
     assert any(m.label == "Russian-administered" for m in at.metric), warnings(at) + errors(at)
     assert not warnings(at) and not errors(at)
+    at.text_input(key="ed_id").input("Not A Slug").run()
+    at.text_input(key="ed_date").input("2").run()
+    assert not warnings(at), "metadata being typed holds up the preview"
 
 
 def test_a_save_lists_every_problem_in_plain_words(home):

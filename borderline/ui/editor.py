@@ -247,19 +247,9 @@ def to_scenario(d: Draft) -> Scenario:
     return scenario_from_dict(to_dict(d), "editor")
 
 
-def _with_placeholders(data: dict) -> dict:
-    """The table with its metadata filled in where it is blank (what the preview needs is only the territory)."""
-    out = dict(data)
-    for key in ("id", "title", "summary"):
-        out[key] = out[key] or PLACEHOLDER[key]
-    out["provenance"] = {k: v or PLACEHOLDER["provenance"][k] for k, v in out["provenance"].items()}
-    return out
-
-
 def preview_scenario(d: Draft) -> Scenario:
     """The scenario the preview draws: the draft's territory, widths and zones, whatever its metadata."""
-    data = _with_placeholders(to_dict(d))
-    data.update(PLACEHOLDER)  # the same text whatever the title, so a title edit re-uses the evaluation
+    data = {**to_dict(d), **PLACEHOLDER}  # the same text whatever the title: a title edit re-uses the evaluation
     return scenario_from_dict(data, "editor")
 
 
@@ -309,7 +299,7 @@ def problems(d: Draft, metadata: bool = True) -> list[str]:
     broken: list[str] = []
     data = to_dict(d, broken)
     if not metadata:
-        data = _with_placeholders(data)
+        data = {**data, **PLACEHOLDER}  # an id or date still being typed does not hold up the preview
     try:
         Scenario.model_validate(data)
     except ValidationError as exc:
