@@ -429,7 +429,8 @@ def _zone_draft(z: dict) -> ZoneDraft:
         plain_widths = all(isinstance(band.get(k, 0.0), (int, float)) for k in ("ukrainian_side_km", "russian_side_km"))
         if plain_widths and (within is None or set(within) == {"admin1"}):
             zone.shape, zone.band_within = "band", list((within or {}).get("admin1", []))
-            zone.band_ua_km, zone.band_ru_km = float(band.get("ukrainian_side_km", 0.0)), float(band.get("russian_side_km", 0.0))
+            zone.band_ua_km = float(band.get("ukrainian_side_km", 0.0))
+            zone.band_ru_km = float(band.get("russian_side_km", 0.0))
         else:
             extra["band"] = band
     zone.extra = _toml_keys(extra)
