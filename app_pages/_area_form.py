@@ -43,8 +43,32 @@ def width_widgets(key: str, label: str, low: float = 0.0) -> None:
     c2.number_input(label, low, DMZ_MAX_KM, step=0.5, key=key, label_visibility="collapsed")
 
 
+EXAMPLE = '# e.g. union = [{ admin1 = ["UA-14"] }, { difference = [{ bank = "left" }, { control = "latest" }] }]'
+
+
+def _switch_mode(prefix: str) -> None:
+    """Between the fields and the TOML text: carry the area over (back to the fields only if they can show it)."""
+    if session.get(f"{prefix}as_text"):
+        text = editor.area_as_text(session.form_values(), prefix, session.uploads().geojson_by_key())
+        session.set_values({f"{prefix}expr": text or EXAMPLE})
+        return
+    text = session.get(f"{prefix}expr") or ""
+    if not text.strip() or text == EXAMPLE:
+        return
+    try:
+        values = editor.area_values_from_text(text, prefix, days.calendar(),
+                                              lambda g: session.uploads().add(g, _("polygon from the scenario")))
+    except ValueError:
+        session.set_values({f"{prefix}as_text": True})
+        session.toast("error", _("This expression nests operators the fields cannot show; it stays as TOML."))
+        return
+    session.set_values(values)
+
+
 def area_widgets(prefix: str, oblasts: dict, dates: list[str], zone: bool = False) -> None:
-    """The form of an area: its fields, or, for an expression they cannot show, a tree and its TOML text."""
+    """The form of an area: its fields, or its expression as TOML text beside a tree (any depth of nesting)."""
+    st.toggle(_("Edit as an expression (TOML)"), key=f"{prefix}as_text", on_change=_switch_mode, args=(prefix,),
+              help=_("For unions, intersections and differences nested in any way; the tree shows how it reads."))
     if session.get(f"{prefix}as_text"):
         expression_widgets(prefix, oblasts)
         return
@@ -53,8 +77,7 @@ def area_widgets(prefix: str, oblasts: dict, dates: list[str], zone: bool = Fals
 
 def expression_widgets(prefix: str, oblasts: dict) -> None:
     """An expression of any depth: a structured view of it beside its TOML text, which can be edited."""
-    st.caption(_("This area nests operators the fields cannot show. Edit its expression as TOML (the scenario "
-                 "format of the README); the tree shows how it reads."))
+    st.caption(_("The area's expression in the scenario format of the README; the tree shows how it reads."))
     c1, c2 = st.columns([3, 2])
     c1.text_area(_("Expression (TOML)"), key=f"{prefix}expr", height=260)
     with c2:

@@ -333,3 +333,24 @@ def test_an_upload_refused_for_several_problems_lists_them_all(home):
         assert f"- {field}" in shown, (field, shown)
     assert "'UA-1' is not an oblast code such as UA-14" in shown
     assert tab(at) == "Your library"
+
+
+def test_an_area_switches_between_the_fields_and_toml_and_back(home):
+    at = territory(editor(start()), ["UA-14"])
+    before = next(m.value for m in at.metric if m.label == "Russian-administered")
+    at.toggle(key="ed_t_as_text").set_value(True).run()
+    assert_healthy(at)
+    assert tomllib.loads(at.text_area(key="ed_t_expr").value) == {"admin1": ["UA-14"]}
+    assert next(m.value for m in at.metric if m.label == "Russian-administered") == before
+    at.text_area(key="ed_t_expr").input('union = [{ admin1 = ["UA-14"] }, { difference = [{ admin1 = ["UA-09"] }, '
+                                        '{ city = { name = "Luhansk", radius_km = 20.0 } }] }]').run()
+    nested = next(m.value for m in at.metric if m.label == "Russian-administered")
+    assert nested != before
+    at.toggle(key="ed_t_as_text").set_value(False).run()
+    assert at.session_state["ed_t_as_text"], "a nested expression was forced into the fields"
+    assert any("stays as TOML" in t for t in toasts(at))
+    at.text_area(key="ed_t_expr").input('union = [{ admin1 = ["UA-14", "UA-09"] }, { bank = "left" }]').run()
+    at.toggle(key="ed_t_as_text").set_value(False).run()
+    assert_healthy(at)
+    assert not at.session_state["ed_t_as_text"]
+    assert at.session_state["ed_t_oblasts"] == ["UA-14", "UA-09"] and at.session_state["ed_t_bank_whole"]

@@ -490,6 +490,21 @@ def _day_values(key: str, day: str | None, cal: Calendar) -> dict:
     return {key: shown, f"{key}_latest": latest}
 
 
+def area_as_text(values, prefix: str, uploads: dict) -> str:
+    """The expression the area's fields describe, as the TOML text box holds it ("" when they are empty)."""
+    fields = {**{k: v for k, v in values.items()}, f"{prefix}as_text": False}
+    try:
+        return expression_text(area_expression(_area_from_values(fields, prefix, uploads), "area"))
+    except ScenarioError:
+        return ""
+
+
+def area_values_from_text(text: str, prefix: str, cal: Calendar, upload_key) -> dict:
+    """The field values that show an expression, or NotEditable (or ScenarioError) when the fields cannot."""
+    area = fields_from_expression(parse_expression(text, _("Expression")))
+    return _area_values(prefix, area, cal, upload_key)
+
+
 def _area_from_values(values, prefix: str, uploads: dict) -> AreaDraft:
     n = int(values.get(f"{prefix}ncities", 0) or 0)
     return AreaDraft(

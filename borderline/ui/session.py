@@ -312,3 +312,8 @@ def editor_state(key: str, default=None):
 
 def set_editor_state(key: str, value) -> None:
     SS[f"_ed_{key}"] = value
+
+
+def form_values() -> Mapping:
+    """The session's values as the editor's form translations read them (``borderline.ui.editor``); read only."""
+    return SS
