@@ -150,7 +150,7 @@ def test_editor_saves_a_scenario_that_appears_in_the_list_and_evaluates(home):
     at.button(key="ed_save").click().run()
     assert_healthy(at)
     assert (home / "scenarios" / "test-donetsk-only.toml").exists()
-    assert any("Saved test-donetsk-only" in plain(s.value) for s in at.success)
+    assert any("Saved test-donetsk-only" in plain(t.value) for t in at.toast)
     at.sidebar.radio(key="w_view").set_value("map").run()
     picker = at.sidebar.selectbox(key="w_scenario")
     assert "test-donetsk-only" in picker.options or any("test-donetsk-only" in o for o in picker.options)
@@ -162,7 +162,7 @@ def test_editor_saves_a_scenario_that_appears_in_the_list_and_evaluates(home):
 def test_editor_refuses_an_invalid_draft_with_a_message(home):
     at = start()
     build_in_editor(at, "No territory", [])
-    assert any("choose at least one oblast" in e for e in errors(at))
+    assert any("choose at least one oblast" in plain(w.value) for w in at.warning)
     at.button(key="ed_save").click().run()
     assert_healthy(at)
     assert not (home / "scenarios" / "no-territory.toml").exists()

@@ -279,3 +279,41 @@ def open_in_editor(entry, dates: list[str], copy: bool = False) -> None:
 def default(key: str, value) -> None:
     """Give a widget a value if it has none yet."""
     SS.setdefault(key, value)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The editor's own state (keys ``_ed_*``, not widget values): notices for toasts, the session's draft id for
+# autosave, the last preview drawn, the outcome of a save.
+
+
+def toast(kind: str, message: str) -> None:
+    """A notice (``success`` or ``error``) shown as a toast on the next run (callbacks cannot draw)."""
+    SS.setdefault("_ed_toasts", []).append((kind, message))
+
+
+def take_toasts() -> list[tuple[str, str]]:
+    """The notices waiting to be shown, once."""
+    return SS.pop("_ed_toasts", [])
+
+
+def draft_session() -> str:
+    """This session's id for its autosaved draft (made on first use)."""
+    if "_ed_session" not in SS:
+        import uuid
+
+        SS["_ed_session"] = uuid.uuid4().hex
+    return SS["_ed_session"]
+
+
+def editor_state(key: str, default=None):
+    """An editor value kept across runs (``autosaved``, ``preview``, ``offer``, ``save_tried``, ``section``…)."""
+    return SS.get(f"_ed_{key}", default)
+
+
+def set_editor_state(key: str, value) -> None:
+    SS[f"_ed_{key}"] = value
+
+
+def form_values() -> Mapping:
+    """The session's values as the editor's form translations read them (``borderline.ui.editor``); read only."""
+    return SS
