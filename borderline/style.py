@@ -108,3 +108,39 @@ COMPARE: dict[str, Style] = {
 
 # An area the user uploaded (the app's import view), before it is used in a scenario.
 UPLOADED = Style("Uploaded area", fill="#88CCEE", edge="#332288", fill_opacity=0.35, line_width=1.6, z=3)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Web map only (borderline.webmap): styles the printed map does not use.
+
+# The web basemap's sea is light blue; a zone fill of that family could be taken for water, so on the web such a
+# zone is filled grey (an area neither army holds) and keeps its own edge and dash.
+WEB_SEA_LIKE_FILLS = frozenset({"#88CCEE", "#DCEBF5", "#9DB9CF", "#4477AA", "#77AADD", "#99DDFF"})
+WEB_ZONE_FILL = "#AAAAAA"
+
+
+def web_zone_style(zone_type: str) -> Style:
+    """The web map's style of a zone type: its shared style, with a sea-like fill replaced by grey."""
+    try:
+        s = zone_style(zone_type)
+    except KeyError:  # a type this version does not know yet: drawn plainly rather than not at all
+        s = Style(zone_type.replace("_", " "), fill=WEB_ZONE_FILL, edge="#555555", fill_opacity=0.35,
+                  line_width=1.0, dash="4 3", z=4)
+    if s.fill and s.fill.upper() in WEB_SEA_LIKE_FILLS:
+        return Style(s.label, fill=WEB_ZONE_FILL, edge=s.edge, fill_opacity=max(s.fill_opacity, 0.4),
+                     line_width=max(s.line_width, 1.4), dash=s.dash, hatch=s.hatch, z=s.z)
+    return s
+
+
+# A named site (nuclear plant, dam, spit...) on the web map: a ringed marker above the areas.
+WEB_SITE = Style("Site", fill="#FFFFFF", edge="#117733", fill_opacity=0.95, line_width=3.0, z=8)
+
+# The one-map comparison: the areas only in A, only in B and in both.
+COMPARE_OVERLAY: dict[str, Style] = {
+    "both": Style("Russian-administered in A and B", fill="#CC6677", edge="#CC6677", fill_opacity=0.25,
+                  line_width=0.0, z=2),
+    "only_a": Style("Russian-administered in A only", fill="#882255", edge="#882255", fill_opacity=0.65,
+                    line_width=0.6, z=3),
+    "only_b": Style("Russian-administered in B only", fill="#117733", edge="#117733", fill_opacity=0.6,
+                    line_width=0.6, z=3),
+}
