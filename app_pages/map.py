@@ -5,13 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from borderline import webmap
+from borderline.i18n import _, language
 from borderline.ui import days, panels, session, tables
 from borderline.ui import state as url
-from borderline.ui.page import PageContext, evaluation, guard, scenario_layers, show_legend, show_map
+from borderline.ui.page import (PageContext, evaluation, guard, place_lookup, scenario_layers, show_legend,
+                                show_map_with)
 from borderline.ui.text import md
 
 VIEW = "map"
-TITLE = "Map"
+TITLE = "Map"  # shown through _() by the sidebar
 ORDER = 10
 SCENARIOS = 1  # scenarios picked in the sidebar
 
@@ -24,32 +26,76 @@ EXPORT_HELP = {"png": "The map as a PNG image (300 dpi)", "svg": "The map as an 
                "geojson": "The layers as GeoJSON (EPSG:4326)", "csv": "The metrics as CSV",
                "xlsx": "The metrics as an Excel workbook", "kml": "The layers as KML"}
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gpkg": "application/geopackage+sqlite3",
-        "geojson": "application/geo+json", "csv": "text/csv", "kml": "application/vnd.google-earth.kml+xml",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def render(ctx: PageContext) -> None:
+        "geojson": "application/geo+json", "csv": "text/csv", "kml"def render(ctx: PageContext) -> None:
     vs = session.view_state()
     entry = ctx.by_id[vs.scenario]
     s = entry.scenario()
     st.markdown(f"### {md(s.title)}")
     baseline = days.label(vs.baseline, days.calendar())
-    st.caption(f"{md(s.provenance.proposed_by)} · {md(s.provenance.date)} · baseline {baseline} · "
-               f"DMZ {vs.ua_km:g} km (Ukrainian side) / {vs.ru_km:g} km (Russian side)")
+    st.caption(_("{who} · {date} · baseline {baseline} · DMZ {ua} km (Ukrainian side) / {ru} km (Russian side)").format(
+        who=md(s.provenance.proposed_by), date=md(s.provenance.date), baseline=baseline, ua=f"{vs.ua_km:g}",
+        ru=f"{vs.ru_km:g}"))
     note = url.beyond_slider_note(vs.ua_km, vs.ru_km)
     if note:
         st.info(note)
-    args = (entry.toml, vs.ua_km, vs.ru_km, vs.baseline, ctx.base_dir(entry))
-    ev, layers = evaluation(*args), scenario_layers(*args)
+    params = session.param_values()
+    args = (entry.toml, vs.ua_km, vs.ru_km, vs.baseline, ctx.base_dir(entry), params)
+    ev, layers = evaluation(*args), scenario_layers(*args, lang=language())
+    with guard(_("Map")):
+        draw_map(ctx, ev, layers, args)
     panels.headline(ev.metrics)
-    col_map, col_numbers = st.columns([2, 1], gap="medium")
-    with col_map:
-        with guard("Map"):
-            base = webmap.add_basemap(webmap.new_map(ctx.assets, ctx.opts), ctx.opts)
-            show_map(base, webmap.scenario_group(layers, ctx.opts), "main-map", ctx.opts.height)
-            show_legend(webmap.legend_entries(layers, ctx.opts), "Legend")
+    col_numbers, col_tables = st.columns([1, 2], gap="medium")
     with col_numbers:
         panels.metrics_panel(ev.metrics)
+    with col_tables, guard(_("Tables")):
+        details(ev)
+    with guard(_("Export")):
+        export_buttons(ev, entry)
+
+
+def tiles_warning(opts: webmap.MapOptions) -> None:
+    """With online tiles on: they need the internet; the embedded basemap stays under them."""
+    if opts.online_tiles:
+        st.warning(_("Online tiles need an internet connection. Without one the map shows the embedded basemap "
+                     "under them; switch them off in Map layers to work offline."), icon="🌐")
+
+
+def place_search(args) -> tuple[list, tuple | None, float | None]:
+    """The place search above the map: the feature group that highlights the place, and the view to move to."""
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    query = c1.text_input(_("Find a place"), value=session.get("place") or "", key="w_place_query",
+                          placeholder=_("a city or village (any common spelling), or LAT,LON"),
+                          max_chars=url.PLACE_MAX_CHARS)
+    if c2.button(_("Clear"), key="w_place_clear", disabled=not query, width="stretch"):
+        session.set_place(None)
+        st.session_state.pop("w_place_query", None)
+        st.rerun()
+    session.set_place(query)
+    if not query.strip():
+        return [], None, None
+    found = place_lookup(query.strip(), *args)
+    info = found["info"]
+    popup = webmap.place_popup(info, found["side"], found["baseline_side"], args[3])
+    return [webmap.place_group(info, popup)], (info["lat"], info["lon"]), 10.0
+
+
+def draw_map(ctx: PageContext, ev, layers: dict, args) -> None:
+    """The full-width map with its search, caption and legend."""
+    opts = ctx.opts
+    tiles_warning(opts)
+    groups, center, zoom = [], None, None
+    with guard(_("Place search")):
+        groups, center, zoom = place_search(args)
+    base = webmap.add_basemap(webmap.new_map(ctx.assets, opts), opts)
+    show_map_with(base, [webmap.scenario_group(layers, opts), *groups], "main-map", opts.height, center, zoom)
+    source = layers.get("baseline_source", "borderline")
+    st.caption(_("Line of contact as of {day} (baseline; source: {source}). Hover a city or an area for details, "
+                 "click a site for its status; ⛶ shows the map full screen.").format(
+        day=days.label(ev.baseline, days.calendar()), source=md(source)))
+    show_legend(webmap.legend_entries(layers, opts), _("Legend"))
+
+
+cs_panel(ev.metrics)
     with guard("Tables"):
         details(ev)
     with guard("Export"):

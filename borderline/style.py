@@ -144,3 +144,6 @@ COMPARE_OVERLAY: dict[str, Style] = {
     "only_b": Style("Russian-administered in B only", fill="#117733", edge="#117733", fill_opacity=0.6,
                     line_width=0.6, z=3),
 }
+
+# A place the reader searched for on the web map: a bright ring around it.
+WEB_FOUND = Style("Place searched for", fill="#FFFFFF", edge="#CC3311", fill_opacity=0.15, line_width=3.5, z=9)

@@ -218,6 +218,7 @@ CITY_FONT_PX = {1: 12.5, 2: 11.0, 3: 11.0, 4: 10.5}
 OBLAST_FONT_PX = 10.5
 CHAR_WIDTH = 0.60  # average glyph width in ems of the map's sans-serif (bold labels are a little wider)
 LABEL_GAP_PX = 2.0  # free space kept around every label box
+CITY_BEFORE_OBLAST = 200_000  # cities this big are labelled before the oblast names, the rest after
 
 
 def mercator_px(lon, lat, zoom: float):
@@ -257,13 +258,14 @@ def place_labels(cities: list[dict], oblasts: list[tuple[str, float, float]]) ->
         w, h = _text_box(text, CITY_FONT_PX[p["tier"]], p["tier"] == 1)
         items.append({"text": text, "lon": lon, "lat": lat, "cls": f"bl-label bl-t{p['tier']}", "w": w, "h": h,
                       "kind": "city", "radius": p["radius"], "from": LABEL_TIERS[p["tier"] - 1][1],
-                      "rank": (0 if p["tier"] == 1 else 2, -p["population"]), "at": {}})
+                      "rank": (0 if p["tier"] == 1 else 1 if p["population"] >= CITY_BEFORE_OBLAST else 3,
+                               -p["population"]), "at": {}})
     for name, lon, lat in oblasts:
         text = esc(name)
         w, h = _text_box(name, OBLAST_FONT_PX, False)
         items.append({"text": text, "lon": round(lon, COORD_DECIMALS), "lat": round(lat, COORD_DECIMALS),
                       "cls": "bl-label bl-oblast", "w": w, "h": h, "kind": "oblast", "radius": 0.0,
-                      "from": OBLAST_LABEL_ZOOM, "rank": (1, 0), "at": {}})
+                      "from": OBLAST_LABEL_ZOOM, "rank": (2, 0), "at": {}})
     items.sort(key=lambda it: it["rank"])
     for zoom in LABEL_ZOOMS:
         shown = [it for it in items if it["from"] <= zoom]
@@ -285,7 +287,9 @@ def _candidates(it: dict) -> list[tuple[float, float, str]]:
     w, h, r = it["w"], it["h"], it["radius"]
     if it["kind"] == "oblast":
         return [(-w / 2, -h / 2, "c"), (-w / 2, -h * 1.6, "c"), (-w / 2, h * 0.6, "c")]
-    return [(r + 3, -h / 2, "l"), (-r - 3 - w, -h / 2, "r"), (-w / 2, -r - 3 - h, "c"), (-w / 2, r + 3, "c")]
+    d = r * 0.7 + 2  # diagonal offsets clear the dot
+    return [(r + 3, -h / 2, "l"), (-r - 3 - w, -h / 2, "r"), (-w / 2, -r - 3 - h, "c"), (-w / 2, r + 3, "c"),
+            (d, -d - h, "l"), (d, d, "l"), (-d - w, -d - h, "r"), (-d - w, d, "r")]
 
 
 def label_boxes(labels: list[dict], zoom: int) -> list[tuple[str, tuple[float, float, float, float]]]:
@@ -549,7 +553,7 @@ VIEW_URL_JS = """
   var w = page();
   if (!w) { return; }
   try {
-    var q = new URLSearchParams(w.location.search), z = parseFloat(q.get('z')), c = (q.get('c') || '').split(',');
+    var q = new URLSearchParams(w.location.search), z = parseFloat(q.get('z')), c = (q.get('at') || '').split(',');
     if (isFinite(z) && c.length === 2 && isFinite(parseFloat(c[0])) && isFinite(parseFloat(c[1]))) {
       map.setView([parseFloat(c[0]), parseFloat(c[1])], Math.max(%(zmin)d, Math.min(%(zmax)d, z)), {animate: false});
     }
@@ -558,7 +562,7 @@ VIEW_URL_JS = """
     try {
       var u = new URL(w.location.href), c = map.getCenter();
       u.searchParams.set('z', String(Math.round(map.getZoom() * 100) / 100));
-      u.searchParams.set('c', c.lat.toFixed(4) + ',' + c.lng.toFixed(4));
+      u.searchParams.set('at', c.lat.toFixed(4) + ',' + c.lng.toFixed(4));
       w.history.replaceState(w.history.state, '', u.toString());
     } catch (err) {}
   });
@@ -851,6 +855,40 @@ def dual_map(left: dict, right: dict, options: MapOptions, assets: Assets) -> fo
 
 
 # ---------------------------------------------------------------------------------------------------------
+# A place found by the search
+
+
+def place_popup(info: dict, side: str, baseline_side: str, baseline: str, history_rows: int = 6) -> str:
+    """The pop-up of a place found by the search: name, oblast, bank, population, the side on the baseline and in
+    this scenario, and its control history (``info`` is ``geo.places.describe``; sides ``russia``/``ukraine``)."""
+    label = lambda v: esc(_(SIDE_LABELS.get(v, v)))  # noqa: E731
+    rows = [f"<b>{esc(info['name'])}</b>", esc(info.get("admin1_name") or info.get("admin1_iso") or ""),
+            esc(_("Dnieper bank: {bank}").format(bank=_(info.get("bank", "")))),
+            f"{esc(_('Population'))}: {people(info['population'])} (GeoNames)" if info.get("population") else "",
+            f"{esc(_('On the baseline ({day})').format(day=baseline))}: {label(baseline_side)}",
+            f"{esc(_('In this scenario'))}: <b>{label(side)}</b>"]
+    history = info.get("history") or []
+    if history:
+        rows.append(f"<u>{esc(_('Control history'))}</u>")
+        for h in history[-history_rows:]:
+            rows.append(f"{esc(h['from'])} – {esc(h['to'])}: {label(h['side'])}")
+        rows.append(f"<small>{esc(history[-1].get('source', ''))}</small>")
+    return '<div class="bl-found">' + "<br>".join(r for r in rows if r) + "</div>"
+
+
+def place_group(info: dict, popup_html: str) -> folium.FeatureGroup:
+    """A highlighted ring at a found place with its pop-up open (a feature group the map swaps in)."""
+    group = folium.FeatureGroup(name="place", control=False)
+    s = st_.WEB_FOUND
+    ring = folium.CircleMarker([info["lat"], info["lon"]], radius=11, color=s.edge, weight=s.line_width, fill=True,
+                               fill_color=s.fill, fill_opacity=s.fill_opacity,
+                               popup=folium.Popup(popup_html, max_width=320, show=True))
+    ring.options["pane"] = "bl-cities"
+    ring.add_to(group)
+    return group
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Small multiples: up to four synchronized maps in one page that loads the basemap once.
 
 GRID_JS = """
@@ -1007,36 +1045,59 @@ def standalone_html(m: folium.Map) -> str:
 
 
 def legend_entries(layers: dict, options: MapOptions) -> list[tuple[str, st_.Style, str]]:
-    """(label, style, kind) for what the map shows; kind is "area" or "line" or "point"."""
+    """(label, style, kind) for what the map shows; kind is "area" or "line" or "point". Labels are HTML-safe."""
     entries: list[tuple[str, st_.Style, str]] = []
     shown = {"ceded_by_ukraine": options.changes, "returned_to_ukraine": options.changes,
              "dmz_ukrainian_side": options.dmz, "dmz_russian_side": options.dmz}
     for part in PART_ORDER:
         if part in layers and shown.get(part, True):
-            entries.append((st_.PARTS[part].label, st_.PARTS[part], "area"))
+            entries.append((esc(_(st_.PARTS[part].label)), st_.PARTS[part], "area"))
     if options.zones:
         for f in layers.get("zones", {}).get("features", []):
-            z = st_.zone_style(f["properties"]["zone_type"])
+            z = st_.web_zone_style(f["properties"]["zone_type"])
             # the name is already escaped in the layer data
-            entries.append((f"{z.label}: {f['properties']['name']}", z, "area"))
+            entries.append((f"{esc(_(z.label))}: {f['properties']['name']}", z, "area"))
+    if options.sites and layers.get("sites", {}).get("features"):
+        entries.append((esc(_("Site (click for its status)")), st_.WEB_SITE, "point"))
     if options.contact_line:
         if "contact_line" in layers:
-            entries.append(("Line of contact", st_.PARTS["contact_line"], "line"))
+            entries.append((esc(_("Line of contact")), st_.PARTS["contact_line"], "line"))
         if "baseline_line" in layers and options.changes:
-            entries.append((f"Line of contact on {layers.get('baseline', '')} (baseline)",
+            entries.append((esc(_("Line of contact on {day} (baseline)").format(day=layers.get("baseline", ""))),
                             st_.PARTS["baseline_line"], "line"))
     return entries + basemap_entries(options)
+
+
+def overlay_entries(title_a: str, title_b: str, a: dict, b: dict, options: MapOptions) -> list:
+    """Legend entries of the one-map comparison (titles are plain text, escaped here)."""
+    names = {"only_a": _("Russian-administered in A only ({title})").format(title=title_a),
+             "only_b": _("Russian-administered in B only ({title})").format(title=title_b),
+             "both": _("Russian-administered in both")}
+    out = [(esc(names[k]), st_.COMPARE_OVERLAY[k], "area") for k in ("only_a", "only_b", "both")
+           if k in a.get("diff", {})]
+    if options.dmz and any(k in lay for lay in (a, b) for k in ("dmz_ukrainian_side", "dmz_russian_side")):
+        out.append((esc(_("DMZ bands (A solid edge, B dashed)")), st_.PARTS["dmz_ukrainian_side"], "area"))
+    if options.zones:
+        for which, lay in (("A", a), ("B", b)):
+            for f in lay.get("zones", {}).get("features", []):
+                z = st_.web_zone_style(f["properties"]["zone_type"])
+                out.append((f"{which}: {esc(_(z.label))}: {f['properties']['name']}", z, "area"))
+    if options.contact_line:
+        out.append((esc(_("Line of contact of A")), st_.COMPARE["a"], "line"))
+        out.append((esc(_("Line of contact of B (dashed)")), st_.COMPARE["b"], "line"))
+    return out + basemap_entries(options)
 
 
 def basemap_entries(options: MapOptions) -> list[tuple[str, st_.Style, str]]:
     """Legend entries of the basemap layers that are switched on."""
     out = []
     if options.oblasts:
-        out.append(("Oblast border", st_.BASEMAP["admin1"], "line"))
+        out.append((esc(_("Oblast border")), st_.BASEMAP["admin1"], "line"))
     if options.dnieper:
-        out.append(("Dnieper", st_.BASEMAP["dnieper"], "line"))
+        out.append((esc(_("Dnieper")), st_.BASEMAP["dnieper"], "line"))
     if options.settlements:
-        out.append((f"City of {CITY_MIN_POPULATION:,} or more", st_.BASEMAP["settlement"], "point"))
+        out.append((esc(_("City of {n} or more").format(n=people(CITY_MIN_POPULATION))), st_.BASEMAP["settlement"],
+                    "point"))
     return out
 
 

@@ -52,6 +52,11 @@ def static_table(frame) -> None:
     st.table(shown.set_index(shown.columns[0]))
 
 
+def full_table(frame) -> None:
+    """A whole table, static (it never scrolls), its first column as the row labels; cells already formatted."""
+    st.table(frame.set_index(frame.columns[0]))
+
+
 def table_or(frame, empty_message: str, caption: str | None = None) -> None:
     """A table, or a sentence saying there is nothing to list."""
     if frame.empty:
