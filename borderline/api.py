@@ -19,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.crs import EQUAL_AREA, GEOGRAPHIC
+from geo.messages import N_
 from scenarios.engine import Evaluation
 from scenarios.metrics import Metrics
 from scenarios.model import Scenario
@@ -77,15 +78,17 @@ class Result:
 
 
 def evaluate(scenario: ScenarioLike, dmz_km: tuple[float, float] | float | None = None,
-             baseline: str | None = None) -> Result:
+             baseline: str | None = None, params: dict[str, float] | None = None) -> Result:
     """Evaluate a scenario (id, path or Scenario) at DMZ widths in km (one width for both sides, or
-    (Ukrainian side, Russian side); default the scenario's) against a baseline control date (default its own)."""
+    (Ukrainian side, Russian side); default the scenario's) against a baseline control date (default its own),
+    with its parameters set from ``params`` (name -> value, e.g. ``{"pullback_km": 40}``; default each one's
+    default; a value the parameter does not allow is a ScenarioError)."""
     from scenarios import engine
 
     s = load_scenario(scenario)
     base_dir = Path(scenario).resolve().parent if isinstance(scenario, (str, Path)) and str(scenario).endswith(
         ".toml") else None
-    return Result(engine.evaluate(s, dmz_km, baseline, base_dir))
+    return Result(engine.evaluate(s, dmz_km, baseline, base_dir, params))
 
 
 def control(date: str) -> gpd.GeoDataFrame:
@@ -105,12 +108,15 @@ def place(name: str) -> dict:
 
 
 def compare(*scenarios: ScenarioLike, dmz_km: tuple[float, float] | float | None = None,
-            baseline: str | None = None) -> pd.DataFrame:
+            baseline: str | None = None, params: dict[str, float] | None = None) -> pd.DataFrame:
     """The compared measures of several scenarios: one row per measure (label, unit), one column per scenario,
-    and a delta column against the first for each of the others."""
+    and a delta column against the first for each of the others. ``params`` go to the scenarios declaring them."""
     from scenarios.metrics import compare_rows
 
-    results = [evaluate(s, dmz_km, baseline) for s in scenarios]
+    loaded = [load_scenario(s) for s in scenarios]
+    params = params or {}
+    results = [evaluate(s, dmz_km, baseline, {k: v for k, v in params.items() if k in {p.name for p in ls.parameters}})
+               for s, ls in zip(scenarios, loaded)]
     ids = [r.scenario.id for r in results]
     rows = compare_rows([r.metrics for r in results])
     frame = pd.DataFrame({"label": [r["label"] for r in rows], "unit": [r["unit"] for r in rows]},
@@ -120,3 +126,38 @@ def compare(*scenarios: ScenarioLike, dmz_km: tuple[float, float] | float | None
     for i, sid in enumerate(ids[1:], start=1):
         frame[f"{sid} − {ids[0]}"] = [r["deltas"][i] for r in rows]
     return frame
+
+
+# The columns of `borderline compare --all`: (JSON key, label, how to read it from the metrics).
+ALL_COLUMNS = (
+    ("scenario", N_("scenario"), lambda m: m.scenario),
+    ("baseline", N_("line day"), lambda m: m.baseline),
+    ("russian_administered_km2", N_("Russian-administered km²"), lambda m: m.russian_administered_km2),
+    ("ceded_by_ukraine_km2", N_("ceded km²"), lambda m: m.ceded_by_ukraine_km2),
+    ("returned_to_ukraine_km2", N_("returned km²"), lambda m: m.returned_to_ukraine_km2),
+    ("population_moved", N_("population moved*"), lambda m: m.population_ceded_by_ukraine + m.population_returned_to_ukraine),
+    ("dmz_and_zones_km2", N_("DMZ/zone km²"), lambda m: round(m.dmz_km2 + m.zones_km2, 1)),
+    ("monitored_line_km", N_("monitored line km"), lambda m: m.monitoring.line_km),
+    ("troops_low", N_("troops low"), lambda m: m.monitoring.troops_low),
+    ("troops_high", N_("troops high"), lambda m: m.monitoring.troops_high),
+)
+
+
+def compare_all_rows(dmz_km: tuple[float, float] | float | None = None,
+                     params: dict[str, float] | None = None) -> list[dict]:
+    """Every built-in scenario against the baseline of its own day: one dict per scenario with the keys of
+    ALL_COLUMNS (areas km², EPSG:3035; population 2022 baseline, estimated; troops the monitoring estimate).
+    ``params`` go to the scenarios declaring them (a name none declares is a UsageError)."""
+    from borderline.cli_args import params_for
+    from scenarios.engine import evaluate
+    from scenarios.library import builtin_ids, load_builtin
+
+    scenarios = [load_builtin(i) for i in builtin_ids()]
+    params = params or {}
+    if params:
+        params_for(scenarios[0], params, scenarios)  # a name no built-in declares is refused
+    rows = []
+    for s in scenarios:
+        m = evaluate(s, dmz_km, None, params=params_for(s, params, scenarios)).metrics
+        rows.append({key: read(m) for key, _, read in ALL_COLUMNS})
+    return rows

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from borderline.cli_args import parse_dmz
+from borderline.cli_args import parse_dmz, parse_params, params_for
 from borderline.errors import UsageError
 from geo.errors import UserError
 
@@ -65,13 +65,39 @@ def _print_metrics(m) -> None:
             print(f"  {s.name} ({s.admin1_iso}), {s.population:,}: {SIDE[s.from_side]} → {SIDE[s.to_side]}")
     else:
         print("\nNo place of 10,000 or more changes hands.")
+    _print_sites_and_monitoring(m)
     print(f"\n* {m.method.population}.\n  Areas: {m.method.area}.")
 
 
-def _table(rows: list[tuple[str, ...]]) -> str:
-    """Rows as aligned text: the first column left-aligned, the others right-aligned, two spaces apart."""
+def _print_sites_and_monitoring(m) -> None:
+    """The sites (side now and on the baseline, zones, status) and the monitoring estimate, as text."""
+    from borderline import format as fmt
+    from borderline.i18n import _
+
+    side = {"russian_administered": _("Russian-administered"), "ukrainian_held": _("Ukrainian-held")}
+    if m.sites:
+        rows = [(_("Site"), _("side"), _("on the baseline"), _("zones"), _("status"))]
+        for s in m.sites:
+            status = [f"{_('administered by')} {s.administered_by}" if s.administered_by else "",
+                      f"{_('operated by')} {s.operated_by}" if s.operated_by else "",
+                      _("demilitarized") if s.demilitarized else "",
+                      _("output") + " " + ", ".join(f"{k} {v:.0%}" for k, v in s.output_share.items())
+                      if s.output_share else ""]
+            rows.append((s.name, side[s.side], side[s.baseline_side], ", ".join(s.zones) or "–",
+                         "; ".join(x for x in status if x) or "–"))
+        print()
+        print(_table(rows, left=5))
+    mo = m.monitoring
+    print("\n" + _("Monitoring: {line} of line, {area} of zones; a force of {low}–{high} people (estimate)").format(
+        line=fmt.km(mo.line_km), area=fmt.km2(mo.zone_km2), low=f"{mo.troops_low:,}", high=f"{mo.troops_high:,}"))
+    print("  " + _("Method: {method}; reference missions: {missions}.").format(
+        method=_(mo.method), missions=", ".join(f"{x.mission} ({x.year})" for x in mo.missions)))
+
+
+def _table(rows: list[tuple[str, ...]], left: int = 1) -> str:
+    """Rows as aligned text: the first ``left`` columns left-aligned, the others right-aligned, two spaces apart."""
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+    return "\n".join("  ".join(str(c).ljust(w) if i < left else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
                      .rstrip() for r in rows)
 
 
@@ -122,18 +148,25 @@ def cmd_place(args) -> int:
 def cmd_list(args) -> int:
     from scenarios.library import UserLibrary, builtin_ids, load_builtin
 
-    rows = [{"id": s.id, "title": s.title, "proposed_by": s.provenance.proposed_by, "date": s.provenance.date,
-             "builtin": True} for s in map(load_builtin, builtin_ids())]
+    def row(s, builtin: bool) -> dict:
+        return {"id": s.id, "title": s.title, "proposed_by": s.provenance.proposed_by, "date": s.provenance.date,
+                "status": s.status, "baseline": s.baseline, "builtin": builtin}
+
+    rows = [row(s, True) for s in map(load_builtin, builtin_ids())]
     user = UserLibrary()
     for sid in user.ids():
         try:
-            s = user.load(sid)
+            rows.append(row(user.load(sid), False))
         except ValueError:
             continue
-        rows.append({"id": s.id, "title": s.title, "proposed_by": s.provenance.proposed_by,
-                     "date": s.provenance.date, "builtin": False})
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif args.long:
+        from borderline.i18n import _
+
+        print(_table([(_("id"), _("status"), _("proposed"), _("line of"), _("title")),
+                      *((r["id"], r["status"], r["date"], r["baseline"],
+                         r["title"] + ("" if r["builtin"] else "  " + _("(yours)"))) for r in rows)], left=5))
     else:
         for r in rows:
             print(f"{r['id']:30} {r['date']:12} {r['title']}{'' if r['builtin'] else '  (yours)'}")
@@ -144,8 +177,9 @@ def cmd_evaluate(args) -> int:
     from scenarios.engine import evaluate
 
     scenario, base_dir = _scenario(args)
+    params = params_for(scenario, parse_params(args.param))
     with _named(Path(args.file) if args.file else None):
-        metrics = evaluate(scenario, parse_dmz(args.dmz_km), args.baseline, base_dir).metrics
+        metrics = evaluate(scenario, parse_dmz(args.dmz_km), args.baseline, base_dir, params).metrics
     if args.json:
         print(json.dumps(metrics.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -159,9 +193,14 @@ def cmd_compare(args) -> int:
     from scenarios.library import load_builtin
     from scenarios.metrics import measure_of
 
+    if args.all:
+        return _compare_all(args)
     if len(args.ids) < 2:
         raise UsageError("compare needs at least two scenario ids")
-    metrics = [evaluate(load_builtin(i), parse_dmz(args.dmz_km), args.baseline).metrics for i in args.ids]
+    scenarios = [load_builtin(i) for i in args.ids]
+    params = parse_params(args.param)
+    metrics = [evaluate(s, parse_dmz(args.dmz_km), args.baseline, params=params_for(s, params, scenarios)).metrics
+               for s in scenarios]
     from scenarios.metrics import compare_rows
 
     rows = compare_rows(metrics)
@@ -175,6 +214,31 @@ def cmd_compare(args) -> int:
                                           for j, (v, d) in enumerate(zip(r["values"], r["deltas"])))))
     print(_table(table))
     print("\nDeltas are against the first scenario. * 2022 resident baseline, estimated.")
+    return 0
+
+
+def _compare_all(args) -> int:
+    from borderline import format as fmt
+    from borderline.i18n import _
+
+    if args.ids:
+        raise UsageError(_("compare --all takes no scenario ids: it compares every built-in"))
+    if args.baseline:
+        raise UsageError(_("compare --all measures each scenario against the line of its own day; drop --baseline"))
+    from borderline.api import ALL_COLUMNS, compare_all_rows
+
+    rows = compare_all_rows(parse_dmz(args.dmz_km), parse_params(args.param))
+    if args.json:
+        print(json.dumps({"columns": [k for k, _l, _r in ALL_COLUMNS], "rows": rows}, ensure_ascii=False, indent=2))
+        return 0
+    head = tuple(_(label) for _k, label, _r in ALL_COLUMNS[:-2]) + (_("troops (low–high)"),)
+    body = [(r["scenario"], r["baseline"], fmt.fmt_number(r["russian_administered_km2"]),
+             fmt.fmt_number(r["ceded_by_ukraine_km2"]), fmt.fmt_number(r["returned_to_ukraine_km2"]),
+             f"{r['population_moved']:,}", fmt.fmt_number(r["dmz_and_zones_km2"]), fmt.fmt_number(r["monitored_line_km"]),
+             f"{r['troops_low']:,}–{r['troops_high']:,}") for r in rows]
+    print(_table([head, *body], left=2))
+    print("\n" + _("Each scenario against the line of contact of its own day. * 2022 resident baseline, estimated. "
+                   "Troops: monitoring force estimate (README, monitoring)."))
     return 0
 
 
@@ -223,12 +287,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="list the built-in and your own scenarios")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--long", action="store_true", help="also the status, the proposal's date and its line's day")
     p.set_defaults(func=cmd_list)
 
     def scenario_options(p, many=False):
         p.add_argument("--dmz-km", metavar="W|UA:RU", help="DMZ width in km on both sides, or per side as UA:RU")
         p.add_argument("--baseline", metavar="DATE", help="baseline control date (default: the scenario's)")
         p.add_argument("--json", action="store_true", help="print JSON (shape documented in the README)")
+        p.add_argument("--param", action="append", metavar="NAME=VALUE",
+                       help="a scenario parameter, e.g. pullback_km=10 (repeatable; default: each one's default)")
 
     p = sub.add_parser("evaluate", help="areas, populations, line and DMZ of a scenario")
     p.add_argument("id", nargs="?", help="built-in scenario id")
@@ -237,7 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("compare", help="compare scenarios side by side, with deltas against the first")
-    p.add_argument("ids", nargs="+", help="two or more built-in scenario ids")
+    p.add_argument("ids", nargs="*", help="two or more built-in scenario ids")
+    p.add_argument("--all", action="store_true",
+                   help="a matrix of every built-in, each against the line of its own day")
     scenario_options(p)
     p.set_defaults(func=cmd_compare)
 

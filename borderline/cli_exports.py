@@ -37,7 +37,16 @@ def _scenarios(args) -> list[tuple]:
     out = [(load_builtin(i), None) for i in ids]
     for f in args.file or []:
         out.append((load(f), Path(f).resolve().parent))
-    return out
+    return _with_params(out, getattr(args, "param", None))
+
+
+def _with_params(out: list[tuple], values: list[str] | None) -> list[tuple]:
+    """Each scenario made concrete with the --param values it declares (a name none declares is refused)."""
+    from borderline.cli_args import parse_params, params_for
+
+    params = parse_params(values)
+    pool = [s for s, _d in out]
+    return [(s.with_params(params_for(s, params, pool)), d) for s, d in out]
 
 
 def _widths(values: list[str] | None) -> list[tuple[float, float] | None]:
@@ -107,6 +116,8 @@ def register(sub) -> None:
     p.add_argument("--page", choices=("a4", "slide"), default="a4",
                    help="map page size: a4 (landscape) or slide (16:9)")
     p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")
+    p.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="a scenario parameter, e.g. pullback_km=10 (repeatable; default: each one's default)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_export)
 
@@ -120,6 +131,8 @@ def register(sub) -> None:
     p.add_argument("--out", required=True, metavar="FILE", help="the PDF to write, e.g. report.pdf")
     p.add_argument("--dmz-km", metavar="W|UA:RU", help="DMZ width for every scenario (default: each scenario's)")
     p.add_argument("--baseline", metavar="DATE", help="baseline control date (default: each scenario's)")
+    p.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="a scenario parameter, e.g. pullback_km=10 (repeatable; default: each one's default)")
     p.add_argument("--extent", default="ukraine", metavar="EXTENT",
                    help="map extent: ukraine, east-south, or LON_MIN,LAT_MIN,LON_MAX,LAT_MAX")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

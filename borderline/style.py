@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.messages import N_
+
 
 @dataclass(frozen=True)
 class Style:
@@ -22,6 +24,8 @@ class Style:
     dash: str | None = None  # Leaflet dashArray, e.g. "6 4"
     hatch: str | None = None  # matplotlib hatch, e.g. "///"
     z: int = 1
+    marker: str | None = None  # matplotlib marker of a point symbol (sites), e.g. "^"
+    marker_size: float = 0.0  # points
 
     @property
     def mpl_dashes(self) -> tuple | None:
@@ -45,14 +49,58 @@ PARTS: dict[str, Style] = {
     "baseline_line": Style("Line of contact on the baseline date", edge="#332288", line_width=1.2, dash="6 4", z=5),
 }
 
+# One style per zone type (scenarios.values.ZONE_TYPES). None is blue: a light blue fill over white reads as the
+# sea (#DCEBF5); the demilitarized fill was Tol's cyan #88CCEE, which at 35 % over white is #D0EBF8, one step from
+# the sea, and is now green. Each type has its own hue, edge dash and hatch, so they read in greyscale print too.
 ZONES: dict[str, Style] = {
-    "demilitarized": Style("Demilitarized zone", fill="#88CCEE", edge="#332288", fill_opacity=0.35,
+    "demilitarized": Style(N_("Demilitarized zone"), fill="#228833", edge="#225522", fill_opacity=0.25,
                            line_width=1.2, dash="4 3", hatch="++", z=4),
-    "referendum": Style("Referendum zone", fill="#AA4499", edge="#AA4499", fill_opacity=0.30, line_width=1.2,
+    "referendum": Style(N_("Referendum zone"), fill="#AA4499", edge="#AA4499", fill_opacity=0.30, line_width=1.2,
                         dash="8 3", hatch="oo", z=4),
-    "border_buffer": Style("Border buffer zone", fill="#332288", edge="#332288", fill_opacity=0.30, line_width=1.0,
-                           dash="2 2", hatch="--", z=4),
+    "border_buffer": Style(N_("Border buffer zone"), fill="#332288", edge="#332288", fill_opacity=0.30,
+                           line_width=1.0, dash="2 2", hatch="--", z=4),
+    "free_economic": Style(N_("Free economic zone"), fill="#EE7733", edge="#CC3311", fill_opacity=0.30,
+                           line_width=1.2, dash="6 2", hatch="||", z=4),
+    "buffer": Style(N_("Buffer zone"), fill="#997700", edge="#664400", fill_opacity=0.30, line_width=1.4,
+                    hatch="**", z=4),
+    "joint_administration": Style(N_("Joint administration zone"), fill="#BBCC33", edge="#667700",
+                                  fill_opacity=0.35, line_width=1.4, dash="1 2", hatch="OO", z=4),
+    "security_zone": Style(N_("Security zone"), fill="#777777", edge="#222222", fill_opacity=0.25, line_width=1.2,
+                           dash="2 3", hatch="//", z=4),
+    "reassurance_force": Style(N_("Reassurance force area"), fill="#EECC66", edge="#000000", fill_opacity=0.20,
+                               line_width=2.0, dash="10 3 2 3", hatch="|", z=4),
 }
+
+# The Russian-administered area by what a scenario recognizes, drawn on top of its fill: de jure a dense hatch
+# and a solid edge, de facto a light one and a dashed edge; "not recognized" adds nothing to the fill.
+RECOGNITION: dict[str, Style] = {
+    "recognized_de_jure": Style(N_("Recognized de jure"), fill="#661133", edge="#661133", fill_opacity=0.20,
+                                line_width=1.2, hatch="///", z=3),
+    "recognized_de_facto": Style(N_("Recognized de facto"), fill="#661133", edge="#661133", fill_opacity=0.08,
+                                 line_width=1.0, dash="3 2", hatch="..", z=3),
+    "recognized_none": Style(N_("Not recognized"), fill=None, edge="#882255", fill_opacity=0.0, line_width=0.0, z=3),
+}
+PARTS.update(RECOGNITION)  # the engine's recognized_* parts: style_for and the exports find them like any part
+
+# A marker per site kind (scenarios.sites.SITE_KINDS); a site with an area also has its outline, dotted.
+SITES: dict[str, Style] = {
+    "nuclear_plant": Style(N_("Nuclear power plant"), fill="#FFDD00", edge="#000000", fill_opacity=1.0,
+                           line_width=0.8, marker="^", marker_size=9.0, z=8),
+    "dam": Style(N_("Dam"), fill="#4477AA", edge="#000000", fill_opacity=1.0, line_width=0.8, marker="s",
+                 marker_size=7.0, z=8),
+    "spit": Style(N_("Spit"), fill="#EE7733", edge="#000000", fill_opacity=1.0, line_width=0.8, marker="D",
+                  marker_size=7.0, z=8),
+    "city": Style(N_("City (site)"), fill="#FFFFFF", edge="#000000", fill_opacity=1.0, line_width=1.2, marker="o",
+                  marker_size=7.0, z=8),
+    "port": Style(N_("Port"), fill="#332288", edge="#000000", fill_opacity=1.0, line_width=0.8, marker="v",
+                  marker_size=7.0, z=8),
+    "bridge": Style(N_("Bridge"), fill="#777777", edge="#000000", fill_opacity=1.0, line_width=0.8, marker="P",
+                    marker_size=7.0, z=8),
+    "other": Style(N_("Site"), fill="#BBBBBB", edge="#000000", fill_opacity=1.0, line_width=0.8, marker="o",
+                   marker_size=6.0, z=8),
+}
+SITE_AREA = Style(N_("Site area"), fill=None, edge="#000000", fill_opacity=0.0, line_width=0.8, dash="1 2", z=7)
+
 
 BASEMAP: dict[str, Style] = {
     "sea": Style("Sea", fill="#DCEBF5", edge="#9DB9CF", fill_opacity=1.0, line_width=0.3, z=0),
@@ -72,8 +120,20 @@ def style_for(part: str) -> Style:
 
 
 def zone_style(zone_type: str) -> Style:
-    """The style of a zone type (demilitarized, referendum, border_buffer)."""
+    """The style of a zone type (scenarios.values.ZONE_TYPES: demilitarized, referendum, border_buffer,
+    free_economic, buffer, joint_administration, security_zone, reassurance_force)."""
     return ZONES[zone_type]
+
+
+def site_style(kind: str) -> Style:
+    """The marker style of a site kind (nuclear_plant, dam, spit, city, …); unknown kinds get ``other``'s."""
+    return SITES.get(kind, SITES["other"])
+
+
+def recognition_style(status: str) -> Style:
+    """The overlay style of a recognition status (de_jure, de_facto, none) or part key (recognized_de_jure…)."""
+    key = status if status.startswith("recognized_") else f"recognized_{status}"
+    return RECOGNITION[key]
 
 
 def settlement_marker_radius(population: int) -> float:

@@ -14,6 +14,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from geo.messages import N_
+
 POPULATION_NOTE = "2022 resident baseline, estimated"
 
 
@@ -25,9 +27,9 @@ def measure(label: str, unit: str, *, estimate: bool = False, compare: bool = Fa
                            "json": json})
 
 
-def group(label: str) -> Any:
+def group(label: str, default: Any = dataclasses.MISSING) -> Any:
     """A field holding a dataclass of measures; its label prefixes theirs."""
-    return field(metadata={"label": label, "group": True})
+    return field(default=default, metadata={"label": label, "group": True})
 
 
 def text(label: str, json: str = "") -> Any:
@@ -58,6 +60,69 @@ class ZoneMetrics:
     type: str = text("Type")
     km2: float = measure("Area", "km²")
     population: int = measure("Population", "people", estimate=True)
+    administered_by: str = text(N_("Administered by"))  # "" when the scenario does not say
+    recognized_as: str = text(N_("Recognized as territory of"))
+    entry: str = text(N_("Forces that may enter"))
+    monitored_by: str = text(N_("Monitored by"))
+
+
+@dataclass(frozen=True)
+class RecognitionMetrics:
+    """The Russian-administered area split by what the scenario's text recognizes (km², population)."""
+
+    de_jure_km2: float = measure(N_("Recognized de jure"), "km²", compare=True, part="recognized_de_jure")
+    de_facto_km2: float = measure(N_("Recognized de facto"), "km²", compare=True, part="recognized_de_facto")
+    none_km2: float = measure(N_("Not recognized"), "km²", part="recognized_none")
+    population_de_jure: int = measure(N_("Population, recognized de jure"), "people", estimate=True,
+                                      part="recognized_de_jure")
+    population_de_facto: int = measure(N_("Population, recognized de facto"), "people", estimate=True,
+                                       part="recognized_de_facto")
+    population_none: int = measure(N_("Population, not recognized"), "people", estimate=True, part="recognized_none")
+
+
+@dataclass(frozen=True)
+class SiteRow:
+    """A named site in a scenario: where it is (degrees), which side it is on now and on the baseline, the
+    zones containing it, and what the scenario says of it (empty / None where it says nothing)."""
+
+    id: str = text(N_("Site id"))
+    name: str = text(N_("Site"))
+    name_uk: str = text(N_("Ukrainian name"))
+    kind: str = text(N_("Kind"))
+    lon: float = text(N_("Longitude"))
+    lat: float = text(N_("Latitude"))
+    side: str = text(N_("Side in the scenario"))  # russian_administered | ukrainian_held
+    baseline_side: str = text(N_("Side on the baseline"))
+    zones: tuple[str, ...] = text(N_("Zones containing it"))
+    administered_by: str = text(N_("Administered by"))
+    operated_by: str = text(N_("Operated by"))
+    demilitarized: bool | None = text(N_("Demilitarized"))
+    output_share: dict | None = text(N_("Share of output"))
+    note: str = text(N_("Note"))
+
+
+@dataclass(frozen=True)
+class MissionRef:
+    """A reference mission the monitoring estimate scales from (personnel per km of line and per km² of zone)."""
+
+    mission: str = text(N_("Mission"))
+    year: int = text(N_("Year"))
+    personnel: float | None = text(N_("Personnel"))
+    per_line_km: float | None = text(N_("Personnel per km of line"))
+    per_km2: float | None = text(N_("Personnel per km² of zone"))
+    source: str = text(N_("Source"))
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """What it would take to monitor the scenario at its widths: line km, zone km², a force estimate."""
+
+    line_km: float = measure(N_("Line to monitor"), "km", compare=True)
+    zone_km2: float = measure(N_("Zones to monitor (DMZ, buffer, security zones)"), "km²", compare=True)
+    troops_low: int = measure(N_("Monitoring force, low estimate"), "people", compare=True)
+    troops_high: int = measure(N_("Monitoring force, high estimate"), "people", compare=True)
+    method: str = text(N_("Method"))
+    missions: tuple[MissionRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,6 +187,9 @@ class Metrics:
     zones: tuple[ZoneMetrics, ...] = ()
     by_oblast: tuple[OblastRow, ...] = ()
     settlements_changing_hands: tuple[SettlementChange, ...] = ()
+    recognition: RecognitionMetrics = group(N_("Russian-administered"), RecognitionMetrics(0.0, 0.0, 0.0, 0, 0, 0))
+    sites: tuple[SiteRow, ...] = ()
+    monitoring: Monitoring = group("", Monitoring(0.0, 0.0, 0, 0, "", ()))
     method: Method = field(default=None, metadata={"label": "Method"})
 
     def to_json(self) -> dict:
@@ -218,6 +286,12 @@ PART_LABELS = {
     "dmz_russian_side": "DMZ, Russian side",
     "dmz": "DMZ, both sides",
 }
+# The parts of the Russian-administered area by what the scenario recognizes (only those present are parts).
+RECOGNITION_LABELS = {
+    "recognized_de_jure": N_("Russian-administered, recognized de jure"),
+    "recognized_de_facto": N_("Russian-administered, recognized de facto"),
+    "recognized_none": N_("Russian-administered, not recognized"),
+}
 
 
 @dataclass(frozen=True)
@@ -244,6 +318,14 @@ def part_rows(m: Metrics) -> list[PartRow]:
             area = next(x for x in FIELD_MEASURES if x.part == part and x.unit == "km²")
             people = next(x for x in FIELD_MEASURES if x.part == part and x.unit == "people")
             rows.append(PartRow(part, label, m.value(area.key), m.value(people.key)))
+    r = m.recognition
+    if r.de_jure_km2 or r.de_facto_km2:  # without recognition, everything is "none": no rows to add
+        for status, km2, people in (("de_jure", r.de_jure_km2, r.population_de_jure),
+                                    ("de_facto", r.de_facto_km2, r.population_de_facto),
+                                    ("none", r.none_km2, r.population_none)):
+            if km2:
+                key = f"recognized_{status}"
+                rows.append(PartRow(key, RECOGNITION_LABELS[key], km2, people))
     rows += [PartRow(f"zone:{z.name}", f"Zone: {z.name}", z.km2, z.population) for z in m.zones]
     return rows
 

@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import tomli_w
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator,
-                      model_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, PlainSerializer, PlainValidator,
+                      StrictBool, Tag, ValidationError, field_validator, model_validator)
 
 from scenarios.errors import ScenarioError  # noqa: F401  (re-exported)
-from scenarios.values import (DATE, DMZ_MAX_KM, RADIUS_MAX_KM, SLUG, control_date, control_ref,  # noqa: F401
-                              dmz_width_km, scenario_id)
+from scenarios.values import (ADMINISTRATORS, DATE, DMZ_MAX_KM, ENTRY, PARAMS_MAX, RADIUS_MAX_KM,  # noqa: F401
+                              RECOGNIZED_AS, SITE_ADMINISTRATORS, SLUG, STATUSES, ZONE_TYPES, control_date, control_ref,
+                              dmz_width_km, output_share, param_name, param_value, scenario_id)
 
 ISO = re.compile(r"^UA-\d\d$")
 MAX_FILE_BYTES = 30 * 1024 * 1024
@@ -149,41 +150,218 @@ class Provenance(_Node):
     proposed_by: Text = Field(min_length=1, max_length=300)
     date: Text = Field(min_length=4, max_length=40)
     source: Text = Field(min_length=1, max_length=1000)
+    reported_by: Text | None = Field(default=None, min_length=1, max_length=1000)  # outlets, where reported
+    key_phrase: Text | None = Field(default=None, min_length=1, max_length=1000)  # the quoted key phrase
+    conflicts: Text | None = Field(default=None, min_length=1, max_length=2000)  # where reports conflict
 
 
-DmzWidthKm = Annotated[float, AfterValidator(dmz_width_km)]
+class ParamRef(_Node):
+    """A width given by a scenario parameter: ``{ param = "pullback_km" }``."""
+
+    param: str
+
+    @field_validator("param")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        try:
+            return param_name(value, "param")
+        except ScenarioError as exc:
+            raise ValueError(str(exc)) from None
+
+
+def _width(minimum_exclusive: bool):
+    """A validator for a width in km (0–DMZ_MAX_KM; above 0 if ``minimum_exclusive``) or a ``{ param = ... }``."""
+
+    def check(value):
+        if isinstance(value, ParamRef):
+            return value
+        if isinstance(value, dict):
+            if set(value) != {"param"}:
+                raise ValueError('give a width in km or { param = "name" } naming a declared parameter')
+            return ParamRef.model_validate(value)
+        km = dmz_width_km(value)
+        if minimum_exclusive and km <= 0:
+            raise ValueError(f"give a width in km above 0 and at most {DMZ_MAX_KM:.0f}, got {value}")
+        return km
+
+    return check
+
+
+# A width: a number of km, or a reference to a parameter that the scenario declares.
+def _dump_width(value):
+    return {"param": value.param} if isinstance(value, ParamRef) else value
+
+
+# (typed Any for pydantic, which would otherwise warn on serialising the union; the value is float | ParamRef)
+Width = Annotated[Any, PlainValidator(_width(False)), PlainSerializer(_dump_width)]
+PositiveWidth = Annotated[Any, PlainValidator(_width(True)), PlainSerializer(_dump_width)]
+DmzWidthKm = Width
 
 
 class Dmz(_Node):
-    ukrainian_side_km: DmzWidthKm = 0.0
-    russian_side_km: DmzWidthKm = 0.0
+    ukrainian_side_km: Width = 0.0
+    russian_side_km: Width = 0.0
+
+
+class Parameter(_Node):
+    """A value the reader may choose: one of ``choices``, or in ``min``–``max`` (optionally on ``step``s)."""
+
+    name: str
+    label: Text = Field(min_length=1, max_length=200)
+    unit: Text = Field(default="", max_length=20)
+    choices: list[float] | None = Field(default=None, min_length=1, max_length=50)
+    min: float | None = None
+    max: float | None = None
+    step: float | None = Field(default=None, gt=0)
+    default: float
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        try:
+            return param_name(value, "name")
+        except ScenarioError as exc:
+            raise ValueError(str(exc)) from None
+
+    @model_validator(mode="after")
+    def _domain(self):
+        ranged = self.min is not None or self.max is not None or self.step is not None
+        if (self.choices is None) == (not ranged):
+            raise ValueError(f"parameter {self.name}: give either choices = [...] or min and max (and optionally step)")
+        numbers = [*(self.choices or []), *(x for x in (self.min, self.max, self.step) if x is not None)]
+        if not all(math.isfinite(x) for x in numbers):
+            raise ValueError(f"parameter {self.name}: choices, min, max and step must be finite numbers")
+        if ranged and (self.min is None or self.max is None or self.min > self.max):
+            raise ValueError(f"parameter {self.name}: a range needs min and max with min <= max")
+        try:
+            self.check(self.default)
+        except ScenarioError as exc:
+            raise ValueError(f"default: {exc}") from None
+        return self
+
+    def check(self, value) -> float:
+        """The value as a float if this parameter allows it, else ScenarioError naming the allowed values."""
+        return param_value(value, self.name, self.choices, self.min, self.max, self.step)
+
+    def values(self) -> list[float]:
+        """Every allowed value: the choices, or the range's steps (min and max alone without a step)."""
+        if self.choices is not None:
+            return list(self.choices)
+        if not self.step:
+            return [self.min, self.max] if self.min != self.max else [self.min]
+        n = int(math.floor((self.max - self.min) / self.step + 1e-9))
+        return [self.min + i * self.step for i in range(n + 1)]
+
+
+class ZoneBand(_Node):
+    """A band along the scenario's line of contact: each side its own width in km, restricted to the part of the
+    line inside ``within`` (an expression; omitted = the whole line) and clipped to ``within``."""
+
+    ukrainian_side_km: Width = 0.0
+    russian_side_km: Width = 0.0
+    within: Expr | None = None
+
+    @model_validator(mode="after")
+    def _some_width(self):
+        if self.ukrainian_side_km == 0.0 and self.russian_side_km == 0.0:
+            raise ValueError("a band needs a width above 0 on at least one side (ukrainian_side_km, russian_side_km)")
+        return self
 
 
 class Zone(_Node):
     name: Text = Field(min_length=1, max_length=120)
-    type: Literal["demilitarized", "referendum", "border_buffer"]
+    type: Literal[ZONE_TYPES]
     area: Expr | None = None
-    width_km: float | None = Field(default=None, gt=0, le=DMZ_MAX_KM)
+    band: ZoneBand | None = None
+    width_km: PositiveWidth | None = None
     description: Text = Field(default="", max_length=2000)
+    administered_by: Literal[ADMINISTRATORS] | None = None
+    recognized_as: Literal[RECOGNIZED_AS] | None = None  # whose territory the text says it is
+    entry: Literal[ENTRY] | None = None  # whose forces may enter
+    monitored_by: Text | None = Field(default=None, min_length=1, max_length=200)
 
     @model_validator(mode="after")
     def _shape(self):
-        if self.type == "border_buffer" and self.width_km is None:
+        given = [k for k in ("area", "band", "width_km") if getattr(self, k) is not None]
+        if self.width_km is not None and self.type != "border_buffer":
+            raise ValueError(f"width_km is for border_buffer zones; give a {self.type} zone an area or a band")
+        if self.type == "border_buffer" and not given:
             raise ValueError("a border_buffer zone needs width_km (its width along the Russia-Ukraine border)")
-        if self.type != "border_buffer" and self.area is None:
-            raise ValueError(f"a {self.type} zone needs an area expression")
+        if not given:
+            raise ValueError(f"a {self.type} zone needs an area expression or a band")
+        if len(given) > 1:
+            raise ValueError(f"a zone has exactly one of area, band or width_km; this one has {' and '.join(given)}")
         return self
+
+
+class Recognition(_Node):
+    """What the text recognizes of the Russian-administered area: de jure, de facto (expressions)."""
+
+    de_jure: Expr | None = None
+    de_facto: Expr | None = None
+
+
+def _known_site(value: str) -> str:
+    from scenarios.sites import site_ids
+
+    known = site_ids()
+    if value not in known:
+        raise ValueError(f"unknown site {value[:60]!r}; known sites (data/sources/sites.toml): {', '.join(known)}")
+    return value
+
+
+def _shares(value: dict) -> dict:
+    try:
+        return output_share(value)
+    except ScenarioError as exc:
+        raise ValueError(str(exc)) from None
+
+
+class SiteStatus(_Node):
+    """What a scenario says of a site in data/sources/sites.toml."""
+
+    site: Annotated[str, AfterValidator(_known_site)]
+    administered_by: Literal[SITE_ADMINISTRATORS] | None = None
+    operated_by: Literal[SITE_ADMINISTRATORS] | None = None
+    demilitarized: StrictBool | None = None
+    output_share: Annotated[dict[str, float], AfterValidator(_shares)] | None = None
+    note: Text = Field(default="", max_length=2000)
+
+
+def _references(node) -> list[str]:
+    """The parameter names referenced anywhere under ``node`` (a model_dump)."""
+    if isinstance(node, dict):
+        if set(node) == {"param"} and isinstance(node["param"], str):
+            return [node["param"]]
+        return [name for v in node.values() for name in _references(v)]
+    if isinstance(node, list):
+        return [name for v in node for name in _references(v)]
+    return []
+
+
+def _substitute(node, values: dict[str, float]):
+    if isinstance(node, dict):
+        if set(node) == {"param"} and isinstance(node["param"], str):
+            return values[node["param"]]
+        return {k: _substitute(v, values) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_substitute(v, values) for v in node]
+    return node
 
 
 class Scenario(_Node):
     id: str = Field(max_length=64)
     title: Text = Field(min_length=1, max_length=200)
     summary: Text = Field(min_length=1, max_length=4000)
+    status: Literal[STATUSES] = "analysis"
     provenance: Provenance
     baseline: ControlRef = "2025-02-12"
+    parameters: list[Parameter] = Field(default_factory=list, max_length=PARAMS_MAX)
     territory: Expr
     dmz: Dmz = Dmz()
     zones: list[Zone] = Field(default_factory=list, max_length=20)
+    recognition: Recognition | None = None
+    sites: list[SiteStatus] = Field(default_factory=list, max_length=50)
 
     @field_validator("id")
     @classmethod
@@ -194,23 +372,74 @@ class Scenario(_Node):
             raise ValueError("must be a slug: lowercase letters, digits and single hyphens, at most 64 characters") from None
 
     @model_validator(mode="after")
-    def _zone_names(self):
-        names = [z.name for z in self.zones]
-        if len(set(names)) != len(names):
-            raise ValueError("zone names must be unique")
+    def _unique_names(self):
+        for what, names in (("zone names", [z.name for z in self.zones]),
+                            ("parameter names", [p.name for p in self.parameters]),
+                            ("sites", [s.site for s in self.sites])):
+            if len(set(names)) != len(names):
+                raise ValueError(f"{what} must be unique; {next(n for n in names if names.count(n) > 1)!r} repeats")
         return self
 
+    @model_validator(mode="after")
+    def _declared_parameters(self):
+        declared = {p.name: p for p in self.parameters}
+        for name in self.references():
+            if name not in declared:
+                hint = f"declared: {', '.join(declared)}" if declared else "declare it under [[parameters]]"
+                raise ValueError(f"a width refers to {{ param = {name!r} }}, an undeclared parameter; {hint}")
+        for name in self.references():
+            p = declared[name]
+            for value in p.choices if p.choices is not None else (p.min, p.max):
+                if not 0.0 <= value <= DMZ_MAX_KM:
+                    raise ValueError(f"parameter {name} is used as a width: its values must be between 0 and "
+                                     f"{DMZ_MAX_KM:.0f} km, got {value:g}")
+        return self
 
-def _one_line(exc: ValidationError, source: str) -> str:
-    err = exc.errors()[0]
+    def references(self) -> list[str]:
+        """The parameter names this scenario's widths refer to, in order of appearance (repeats kept once)."""
+        return list(dict.fromkeys(_references(self.model_dump(mode="json", include={"dmz", "zones"}))))
+
+    @property
+    def param_values(self) -> dict[str, float]:
+        """Each parameter's value in this scenario (its default; ``with_params`` sets the chosen values as defaults)."""
+        return {p.name: p.default for p in self.parameters}
+
+    def with_params(self, values=None) -> Scenario:
+        """The concrete scenario: every ``{ param = ... }`` replaced by ``values[name]`` or the parameter's default,
+        each value checked by its Parameter (ScenarioError naming the parameter and the allowed values). The
+        chosen values become the parameters' defaults, so the result says what it was made with."""
+        values = dict(values or {})
+        declared = {p.name: p for p in self.parameters}
+        unknown = [n for n in values if n not in declared]
+        if unknown:
+            hint = f"this scenario's parameters: {', '.join(declared)}" if declared else "this scenario has no parameters"
+            raise ScenarioError(f"parameter {unknown[0]}: not a parameter of {self.id}; {hint}")
+        chosen = {n: (p.check(values[n]) if n in values else p.default) for n, p in declared.items()}
+        if not self.references() and all(chosen[n] == declared[n].default for n in declared):
+            return self
+        data = _substitute(self.model_dump(mode="json", exclude_none=True), chosen)
+        for p in data["parameters"]:
+            p["default"] = chosen[p["name"]]
+        return scenario_from_dict(data, self.id)
+
+
+def _problem(err: dict) -> str:
+    """One validation problem in plain words: where (a dotted path) and what to do."""
     loc = ".".join(str(part) for part in err["loc"] if not str(part).startswith("function-"))
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         msg = f"unknown key {str(err['loc'][-1])!r}; see the scenario format in the README"
     elif err["type"] == "missing":
         msg = "required key is missing"
-    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-    return f"{source}: {loc or 'scenario'}: {msg}{more}"
+    elif err["type"] == "literal_error":
+        msg = msg.replace("Input should be", "use")
+    return f"{loc or 'scenario'}: {msg}"
+
+
+def _one_line(exc: ValidationError, source: str) -> str:
+    """Every problem of a scenario on one line: the first self-contained, the others after it, joined by "; "."""
+    problems = list(dict.fromkeys(_problem(err) for err in exc.errors()))
+    return f"{source}: " + "; ".join(problems)
 
 
 def scenario_from_dict(data: dict, source: str = "<scenario>") -> Scenario:

@@ -42,7 +42,8 @@ def test_the_json_keeps_the_readme_contract(ev):
     assert {"scenario", "ukraine_km2", "dmz_by_side", "zones", "by_oblast", "settlements_changing_hands",
             "method"} <= top_level
     assert set(out["dmz_by_side"]["ukrainian_side"]) == {"km2", "population"}
-    assert set(out["zones"][0]) == {"name", "type", "km2", "population"}
+    assert set(out["zones"][0]) == {"name", "type", "km2", "population", "administered_by", "recognized_as", "entry",
+                                    "monitored_by"}
     if out["settlements_changing_hands"]:
         assert set(out["settlements_changing_hands"][0]) == {"name", "admin1_iso", "population", "from", "to"}
 
