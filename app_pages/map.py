@@ -26,7 +26,11 @@ EXPORT_HELP = {"png": "The map as a PNG image (300 dpi)", "svg": "The map as an 
                "geojson": "The layers as GeoJSON (EPSG:4326)", "csv": "The metrics as CSV",
                "xlsx": "The metrics as an Excel workbook", "kml": "The layers as KML"}
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gpkg": "application/geopackage+sqlite3",
-        "geojson": "application/geo+json", "csv": "text/csv", "kml"def render(ctx: PageContext) -> None:
+        "geojson": "application/geo+json", "csv": "text/csv", "kml": "application/vnd.google-earth.kml+xml",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def render(ctx: PageContext) -> None:
     vs = session.view_state()
     entry = ctx.by_id[vs.scenario]
     s = entry.scenario()
@@ -63,13 +67,11 @@ def tiles_warning(opts: webmap.MapOptions) -> None:
 def place_search(args) -> tuple[list, tuple | None, float | None]:
     """The place search above the map: the feature group that highlights the place, and the view to move to."""
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    query = c1.text_input(_("Find a place"), value=session.get("place") or "", key="w_place_query",
-                          placeholder=_("a city or village (any common spelling), or LAT,LON"),
-                          max_chars=url.PLACE_MAX_CHARS)
-    if c2.button(_("Clear"), key="w_place_clear", disabled=not query, width="stretch"):
-        session.set_place(None)
-        st.session_state.pop("w_place_query", None)
-        st.rerun()
+    if "w_place_query" not in st.session_state:
+        st.session_state["w_place_query"] = session.get("place") or ""
+    query = c1.text_input(_("Find a place"), key="w_place_query", max_chars=url.PLACE_MAX_CHARS,
+                          placeholder=_("a city or village (any common spelling), or LAT,LON"))
+    c2.button(_("Clear"), key="w_place_clear", disabled=not query, width="stretch", on_click=clear_place)
     session.set_place(query)
     if not query.strip():
         return [], None, None
@@ -77,6 +79,12 @@ def place_search(args) -> tuple[list, tuple | None, float | None]:
     info = found["info"]
     popup = webmap.place_popup(info, found["side"], found["baseline_side"], args[3])
     return [webmap.place_group(info, popup)], (info["lat"], info["lon"]), 10.0
+
+
+def clear_place() -> None:
+    """The Clear button's callback: no place searched for."""
+    session.set_place(None)
+    st.session_state["w_place_query"] = ""
 
 
 def draw_map(ctx: PageContext, ev, layers: dict, args) -> None:
@@ -93,13 +101,6 @@ def draw_map(ctx: PageContext, ev, layers: dict, args) -> None:
                  "click a site for its status; ⛶ shows the map full screen.").format(
         day=days.label(ev.baseline, days.calendar()), source=md(source)))
     show_legend(webmap.legend_entries(layers, opts), _("Legend"))
-
-
-cs_panel(ev.metrics)
-    with guard("Tables"):
-        details(ev)
-    with guard("Export"):
-        export_buttons(ev, entry)
 
 
 def details(ev) -> None:

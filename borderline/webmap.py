@@ -385,6 +385,11 @@ def site_tip(row) -> str:
     return "<br>".join(rows)
 
 
+def site_style(kind: str) -> st_.Style:
+    """The marker style of a site kind (``style.SITES`` when the engine's styles have it)."""
+    return getattr(st_, "SITES", {}).get(kind) or st_.WEB_SITE
+
+
 def site_features(ev) -> list[dict]:
     """A point feature per site of the evaluation, with its name and pop-up."""
     out = []
@@ -393,7 +398,9 @@ def site_features(ev) -> list[dict]:
             lon, lat = float(row.lon), float(row.lat)
         except (AttributeError, TypeError, ValueError):
             continue
-        out.append({"type": "Feature", "properties": {"name": esc(row.name), "tip": site_tip(row), "id": row.id},
+        style = site_style(getattr(row, "kind", ""))
+        out.append({"type": "Feature", "properties": {"name": esc(row.name), "tip": site_tip(row), "id": row.id,
+                                                      "fill": style.fill or "#FFFFFF"},
                     "geometry": {"type": "Point", "coordinates": [round(lon, COORD_DECIMALS),
                                                                   round(lat, COORD_DECIMALS)]}})
     return out
@@ -727,8 +734,8 @@ def _add_cities(m: folium.Map, cities: dict) -> None:
     layer.add_to(m)
 
 
-PART_ORDER = ("russian_administered", "ceded_by_ukraine", "returned_to_ukraine", "dmz_ukrainian_side",
-              "dmz_russian_side")
+PART_ORDER = ("russian_administered", "recognized_de_jure", "recognized_de_facto", "ceded_by_ukraine",
+              "returned_to_ukraine", "dmz_ukrainian_side", "dmz_russian_side")
 
 
 def _zone_types(features) -> list[str]:
@@ -775,6 +782,7 @@ def _add_sites(group, sites: dict) -> None:
                                  fill_opacity=s.fill_opacity)
     marker.options["pane"] = "bl-cities"
     folium.GeoJson(sites, marker=marker, highlight_function=None, control=False,
+                   style_function=lambda f: {"fillColor": f["properties"].get("fill", s.fill)},
                    tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False, class_name="bl-tip"),
                    popup=folium.GeoJsonPopup(fields=["tip"], labels=False, class_name="bl-tip")).add_to(group)
 
@@ -919,7 +927,8 @@ GRID_JS = """
     }
     if (cfg.sites) {
       L.geoJSON(cfg.sites, {pointToLayer: function(f, ll) {
-        return L.circleMarker(ll, L.extend({}, BL.siteStyle, {pane: 'bl-cities'})); },
+        return L.circleMarker(ll, L.extend({}, BL.siteStyle, {pane: 'bl-cities',
+          fillColor: f.properties.fill || BL.siteStyle.fillColor})); },
         onEachFeature: function(f, layer) { layer.bindTooltip(f.properties.name, {className: 'bl-tip'});
           layer.bindPopup(f.properties.tip, {className: 'bl-tip'}); }}).addTo(map);
     }
