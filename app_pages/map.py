@@ -98,7 +98,7 @@ def draw_map(ctx: PageContext, ev, layers: dict, args) -> None:
     show_map_with(base, [webmap.scenario_group(layers, opts), *groups], "main-map", opts.height, center, zoom)
     source = layers.get("baseline_source", "borderline")
     st.caption(_("Line of contact as of {day} (baseline; source: {source}). Hover a city or an area for details, "
-                 "click a site for its status; ⛶ shows the map full screen.").format(
+                 "click a site for its status; the button under the zoom buttons shows the map full screen.").format(
         day=days.label(ev.baseline, days.calendar()), source=md(source)))
     show_legend(webmap.legend_entries(layers, opts), _("Legend"))
 

@@ -193,7 +193,7 @@ def web_zone_style(zone_type: str) -> Style:
 
 
 # A named site (nuclear plant, dam, spit...) on the web map: a ringed marker above the areas.
-WEB_SITE = Style("Site", fill="#FFFFFF", edge="#117733", fill_opacity=0.95, line_width=3.0, z=8)
+WEB_SITE = Style("Site", fill="#FFFFFF", edge="#117733", fill_opacity=0.95, line_width=2.2, z=8)
 
 # The one-map comparison: the areas only in A, only in B and in both.
 COMPARE_OVERLAY: dict[str, Style] = {

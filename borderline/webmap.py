@@ -48,8 +48,7 @@ LABEL_ZOOMS = range(MIN_ZOOM, MAX_ZOOM + 1)  # a label plan per whole zoom level
 OBLAST_LABEL_ZOOM = 5  # oblast names from this zoom (the country view of a full-width map is 5–6)
 CITY_UNITS = ("UA-30", "UA-40")  # Kyiv and Sevastopol: cities with the status of a region, labelled as cities
 # The data credits of the embedded layers (see data/boundaries/SOURCES.md); no decorative flag or prefix.
-CREDITS = ("Natural Earth", "GeoNames (CC BY 4.0)", "UN OCHA COD-PS", "line of contact: borderline, "
-           "from public reporting and DeepStateMap.Live")
+CREDITS = ("Natural Earth", "GeoNames", "UN OCHA", "line of contact: borderline, DeepStateMap.Live")
 
 
 @dataclass(frozen=True)
@@ -524,7 +523,8 @@ FULLSCREEN_JS = """
   var Ctl = L.Control.extend({options: {position: 'topleft'}, onAdd: function() {
     var box = L.DomUtil.create('div', 'leaflet-bar bl-fs'), a = L.DomUtil.create('a', '', box);
     a.href = '#'; a.title = %(title)s; a.setAttribute('role', 'button'); a.setAttribute('aria-label', %(title)s);
-    a.innerHTML = '&#x26F6;';
+    a.innerHTML = '<svg width="14" height="14" viewBox="0 0 14 14" style="vertical-align:middle">' +
+      '<path d="M1 5V1h4M9 1h4v4M13 9v4H9M5 13H1V9" fill="none" stroke="#333" stroke-width="2"/></svg>';
     L.DomEvent.on(a, 'click', function(e) {
       L.DomEvent.preventDefault(e); L.DomEvent.stopPropagation(e);
       var doc = document, target = map.getContainer();
@@ -778,7 +778,7 @@ def scenario_specs(layers: dict, options: MapOptions) -> list[dict]:
 def _add_sites(group, sites: dict) -> None:
     """The scenario's sites: a marker each, with a pop-up of its status and a hover name."""
     s = st_.WEB_SITE
-    marker = folium.CircleMarker(radius=7, color=s.edge, weight=s.line_width, fill=True, fill_color=s.fill,
+    marker = folium.CircleMarker(radius=6, color=s.edge, weight=s.line_width, fill=True, fill_color=s.fill,
                                  fill_opacity=s.fill_opacity)
     marker.options["pane"] = "bl-cities"
     folium.GeoJson(sites, marker=marker, highlight_function=None, control=False,
@@ -884,15 +884,26 @@ def place_popup(info: dict, side: str, baseline_side: str, baseline: str, histor
     return '<div class="bl-found">' + "<br>".join(r for r in rows if r) + "</div>"
 
 
+PLACE_JS = """
+(function(group) {
+  var ring = L.circleMarker([%(lat)s, %(lon)s], %(style)s).bindPopup(%(html)s, {maxWidth: 320, autoClose: false});
+  ring.on('add', function() { setTimeout(function() { ring.openPopup(); }, 0); });  // once it is on the map
+  ring.addTo(group);
+})(%%s);
+"""
+
+
 def place_group(info: dict, popup_html: str) -> folium.FeatureGroup:
-    """A highlighted ring at a found place with its pop-up open (a feature group the map swaps in)."""
+    """A highlighted ring at a found place with its pop-up open (a feature group the map swaps in).
+
+    Written as a script rather than folium's Popup, whose HTML pop-ups need jQuery (not loaded: no CDN).
+    """
     group = folium.FeatureGroup(name="place", control=False)
     s = st_.WEB_FOUND
-    ring = folium.CircleMarker([info["lat"], info["lon"]], radius=11, color=s.edge, weight=s.line_width, fill=True,
-                               fill_color=s.fill, fill_opacity=s.fill_opacity,
-                               popup=folium.Popup(popup_html, max_width=320, show=True))
-    ring.options["pane"] = "bl-cities"
-    ring.add_to(group)
+    style = {"radius": 11, "color": s.edge, "weight": s.line_width, "fill": True, "fillColor": s.fill,
+             "fillOpacity": s.fill_opacity, "pane": "bl-cities"}
+    group.add_child(_Script(PLACE_JS % {"lat": float(info["lat"]), "lon": float(info["lon"]),
+                                        "style": json.dumps(style), "html": json.dumps(popup_html)}))
     return group
 
 
@@ -1009,7 +1020,7 @@ def grid_html(layers: list[dict], titles: list[str], options: MapOptions, assets
             "tilesCredit": OSM_ATTRIBUTION,
             "cityStyle": {"color": city.edge, "weight": city.line_width, "fill": True, "fillColor": city.fill,
                           "fillOpacity": city.fill_opacity},
-            "siteStyle": {"radius": 7, "color": site.edge, "weight": site.line_width, "fill": True,
+            "siteStyle": {"radius": 5, "color": site.edge, "weight": site.line_width, "fill": True,
                           "fillColor": site.fill, "fillOpacity": site.fill_opacity}}
     n = len(maps)
     cols = 1 if n == 1 else 2

@@ -257,8 +257,12 @@ def grid_assets() -> webmap.Assets:
 
 
 def show_grid(page_html: str, n_maps: int, height: int) -> None:
-    """Draw the small maps (one frame, the basemap loaded once)."""
-    components.html(page_html, height=webmap.grid_frame_height(n_maps, height), scrolling=False)
+    """Draw the small maps (one frame, the basemap loaded once). The page is built from escaped data only."""
+    frame_height = webmap.grid_frame_height(n_maps, height)
+    if hasattr(st, "iframe"):
+        st.iframe(page_html, height=frame_height)
+    else:  # Streamlit before st.iframe
+        components.html(page_html, height=frame_height, scrolling=False)
 
 
 def show_map_with(base, groups, key: str, height: int, center=None, zoom=None) -> None:
