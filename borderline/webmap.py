@@ -632,6 +632,7 @@ def new_map(assets: Assets, options: MapOptions = MapOptions()) -> folium.Map:
     a fullscreen button, and its view kept in the page's address."""
     m = _Map(location=[48.4, 31.2], zoom_start=6, tiles=None, control_scale=True, zoom_snap=0.25,
              zoom_delta=0.5, prefer_canvas=False, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
+    m.options.update(minZoom=MIN_ZOOM, maxZoom=MAX_ZOOM)  # folium passes these to tile layers only
     _prepare(m, assets, options)
     m.fit_bounds(UKRAINE_BOUNDS)
     add_controls(m)
@@ -854,6 +855,7 @@ def dual_map(left: dict, right: dict, options: MapOptions, assets: Assets) -> fo
                    zoom_delta=0.5, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM, control_scale=True)
     dual.default_js = []  # the sync is SYNC_JS below, not the CDN plugin
     for m, layers in ((dual.m1, left), (dual.m2, right)):
+        m.options.update(minZoom=MIN_ZOOM, maxZoom=MAX_ZOOM)
         _prepare(m, assets, options)
         m.add_child(_Script(SYNC_JS))
         add_basemap(m, options)
