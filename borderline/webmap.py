@@ -953,10 +953,10 @@ GRID_JS = """
 })(BLDATA);
 """
 
-# Keep every small map on the view of the one the reader moves. The followers are set without animation on each
-# step of the leader (so they never animate on their own) and once more when the leader settles, after which
-# every map's vector renderers recompute their clip bounds: a follower whose paths were clipped while it was
-# moved programmatically would otherwise keep a stale clip box (a straight edge with no fill beyond it).
+# Keep every small map on the view of the one the reader moves: followers are set without animation on each step
+# of the leader (so they never animate on their own) and exactly once it settles (a pan moves by whole pixels).
+# The side-by-side bug (a straight dark line after a zoom and a drag) was not the sync: it was Chromium's focus
+# ring around the pressed SVG path, clipped by Leaflet's renderer; MAP_CSS switches it off.
 GRID_SYNC_JS = """
 (function(maps) {
   var busy = false;
@@ -964,14 +964,13 @@ GRID_SYNC_JS = """
     if (busy) { return; }
     busy = true;
     var c = src.getCenter(), z = src.getZoom();
-    maps.forEach(function(m) { if (m !== src) { m.setView(c, z, {animate: false}); } });
-    if (settle) { maps.forEach(function(m) { m.eachLayer(function(l) {
-      if (l instanceof L.Renderer && !m._animatingZoom) { l._update(); } }); }); }
+    // while the leader moves, followers pan (fast; whole pixels); once it settles they are set exactly
+    maps.forEach(function(m) { if (m !== src) { m.setView(c, z, settle ? {reset: true} : {animate: false}); } });
     busy = false;
   }
   maps.forEach(function(m) {
     m.on('move', function() { follow(m, false); });
-    m.on('zoomend moveend', function() { follow(m, true); });
+    m.on('moveend', function() { follow(m, true); });
   });
 })(window.blMaps);
 """
