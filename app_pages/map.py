@@ -67,24 +67,15 @@ def tiles_warning(opts: webmap.MapOptions) -> None:
 def place_search(args) -> tuple[list, tuple | None, float | None]:
     """The place search above the map: the feature group that highlights the place, and the view to move to."""
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    if "w_place_query" not in st.session_state:
-        st.session_state["w_place_query"] = session.get("place") or ""
-    query = c1.text_input(_("Find a place"), key="w_place_query", max_chars=url.PLACE_MAX_CHARS,
-                          placeholder=_("a city or village (any common spelling), or LAT,LON"))
-    c2.button(_("Clear"), key="w_place_clear", disabled=not query, width="stretch", on_click=clear_place)
-    session.set_place(query)
+    query = c1.text_input(_("Find a place"), max_chars=url.PLACE_MAX_CHARS,
+                          placeholder=_("a city or village (any common spelling), or LAT,LON"), **session.bound_place())
+    c2.button(_("Clear"), key="w_place_clear", disabled=not query, width="stretch", on_click=session.clear_place)
     if not query.strip():
         return [], None, None
     found = place_lookup(query.strip(), *args)
     info = found["info"]
     popup = webmap.place_popup(info, found["side"], found["baseline_side"], args[3])
     return [webmap.place_group(info, popup)], (info["lat"], info["lon"]), 10.0
-
-
-def clear_place() -> None:
-    """The Clear button's callback: no place searched for."""
-    session.set_place(None)
-    st.session_state["w_place_query"] = ""
 
 
 def draw_map(ctx: PageContext, ev, layers: dict, args) -> None:

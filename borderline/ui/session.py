@@ -328,6 +328,23 @@ def set_place(text: str | None) -> None:
     SS.place = (text or "").strip()[:url.PLACE_MAX_CHARS] or None
 
 
+def _place_from_widget() -> None:
+    set_place(SS.get("w_place_query"))
+
+
+def bound_place() -> dict:
+    """Arguments of the place search box (its text is the canonical ``place``)."""
+    if "w_place_query" not in SS:
+        SS["w_place_query"] = SS.get("place") or ""
+    return {"key": "w_place_query", "on_change": _place_from_widget}
+
+
+def clear_place() -> None:
+    """The callback of the search's Clear button: no place searched for."""
+    set_place(None)
+    SS["w_place_query"] = ""
+
+
 def route(page_view: str) -> str:
     """The view to show now, given the view of the page Streamlit is about to run.
 
