@@ -129,7 +129,7 @@ def area_tip(title: str, km2_value: float, population: float | None, detail: str
         rows.append(esc(detail))
     rows.append(km2(km2_value))
     if population is not None:
-        rows.append(f"population {people(population)} ({POPULATION_NOTE})")
+        rows.append(f"{esc(_('population'))} {people(population)} ({esc(_(POPULATION_NOTE))})")
     return "<br>".join(rows)
 
 
@@ -185,7 +185,7 @@ def _oblast_label_points(admin1) -> list[tuple[str, float, float]]:
 def _admin1_features(admin1) -> list:
     units = to_equal_area(admin1.geometry.values)
     return [_feature(g, {"tip": area_tip(f"{name} ({iso})", float(area_km2(g)), float(pop),
-                                         "population is the unit's 2022 baseline (UN OCHA)")})
+                                         _("population is the unit's 2022 baseline (UN OCHA)"))})
             for g, name, iso, pop in zip(units, admin1["name"], admin1["iso"], admin1["population_2022"])]
 
 
@@ -552,6 +552,9 @@ ATTRIBUTION_JS = """
   map.attributionControl.addAttribution(%s); } })(%%s);
 """
 
+# A metric scale bar (Leaflet's default adds miles).
+SCALE_JS = "L.control.scale({imperial: false}).addTo(%s);"
+
 # The view in the page's address (zoom ``z`` and centre ``c=lat,lon``), so a link restores it; read back when the
 # map starts. The app's page and its map frames share an origin; elsewhere (a file) this does nothing.
 VIEW_URL_JS = """
@@ -630,7 +633,7 @@ class _Map(folium.Map):
 def new_map(assets: Assets, options: MapOptions = MapOptions()) -> folium.Map:
     """An empty map over Ukraine with local assets, panes for the basemap, lines and cities, the data credits,
     a fullscreen button, and its view kept in the page's address."""
-    m = _Map(location=[48.4, 31.2], zoom_start=6, tiles=None, control_scale=True, zoom_snap=0.25,
+    m = _Map(location=[48.4, 31.2], zoom_start=6, tiles=None, control_scale=False, zoom_snap=0.25,
              zoom_delta=0.5, prefer_canvas=False, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
     m.options.update(minZoom=MIN_ZOOM, maxZoom=MAX_ZOOM)  # folium passes these to tile layers only
     _prepare(m, assets, options)
@@ -649,6 +652,7 @@ def add_controls(m: folium.Map) -> None:
     """The data credits (no Leaflet prefix) and the fullscreen button of a map."""
     m.add_child(_Script(ATTRIBUTION_JS % json.dumps(credits_html())))
     m.add_child(_Script(FULLSCREEN_JS % {"title": json.dumps(_("Full screen"))}))
+    m.add_child(_Script(SCALE_JS))
 
 
 def _prepare(m: folium.Map, assets: Assets, options: MapOptions) -> None:
@@ -835,7 +839,7 @@ def area_group(geometry: dict, name: str, km2_value: float) -> folium.FeatureGro
     """An uploaded area (GeoJSON geometry, EPSG:4326) as a feature group, with an escaped tooltip."""
     group = folium.FeatureGroup(name="uploaded", control=False)
     data = _collection([{"type": "Feature", "geometry": geometry,
-                         "properties": {"tip": area_tip(name, km2_value, None, "uploaded area")}}])
+                         "properties": {"tip": area_tip(name, km2_value, None, _("uploaded area"))}}])
     _geojson(data, _style(st_.UPLOADED)).add_to(group)
     return group
 
