@@ -105,6 +105,20 @@ def test_compare_of_four_draws_four_synced_maps_offline(page, server):
     assert page.attempted_external == [], f"requests off this machine: {page.attempted_external}"
 
 
+def test_the_compare_view_goes_into_the_url_and_a_link_restores_every_small_map(page, server):
+    page.goto(server.url + "compare?view=compare&layout=side&s=status-quo-2025-02&b=donbas-withdrawal")
+    frame = harness.wait_for_grid(page, 2)
+    frame.locator("body").evaluate("() => window.blMaps[1].setView([47.9, 36.5], 8, {animate: false})")
+    page.wait_for_function("() => location.search.includes('z=8') && location.search.includes('at=47.9')",
+                           timeout=30_000)
+    fresh = page.context.new_page()
+    harness.cut_network(fresh)
+    fresh.goto(page.url)
+    views = harness.wait_for_grid(fresh, 2).locator("body").evaluate(
+        "() => window.blMaps.map(m => [m.getZoom(), +m.getCenter().lat.toFixed(2), +m.getCenter().lng.toFixed(2)])")
+    assert views == [[8, 47.9, 36.5], [8, 47.9, 36.5]], views
+
+
 def _pixels(png: bytes):
     import io
 
