@@ -163,7 +163,7 @@ def _basemap_layers(lang: str) -> dict:
         "dnieper": _collection(_feature(to_equal_area(g), {"tip": f"<b>{esc(_('Dnieper'))}</b><br>{esc(d)}"}, 100.0)
                                for g, d, part in zip(dnieper.geometry, dnieper["description"], dnieper["part"])
                                if part in ("river", "estuary")),
-        "cities": _collection(_city_features(places, dict(zip(admin1["iso"], admin1["name"])))),
+        "cities": _collection(_city_features(places, dict(zip(admin1["iso"], admin1["name"])), lang)),
     }
     layers["labels"] = place_labels(layers["cities"]["features"], _oblast_label_points(admin1))
     return layers
@@ -200,14 +200,18 @@ def city_tip(name: str, oblast: str, population: int) -> str:
             f"{esc(_('population'))} {people(population)} ({esc(_('GeoNames'))})")
 
 
-def _city_features(places, oblasts: dict[str, str]) -> list:
+def _city_features(places, oblasts: dict[str, str], lang: str = "en") -> list:
+    """Cities of ``CITY_MIN_POPULATION`` or more, biggest first; in Ukrainian their Ukrainian names where known."""
     big = places.loc[places["population"] >= CITY_MIN_POPULATION].sort_values("population", ascending=False)
+    names = big["name"]
+    if lang == "uk" and "name_uk" in big:
+        names = [uk if isinstance(uk, str) and uk else en for en, uk in zip(big["name"], big["name_uk"])]
     return [{"type": "Feature",
              "properties": {"label": esc(name), "tier": label_tier(int(pop)), "population": int(pop),
                             "radius": round(st_.settlement_marker_radius(int(pop)), 1),
                             "tip": city_tip(name, oblasts.get(iso, iso), int(pop))},
              "geometry": {"type": "Point", "coordinates": [round(pt.x, COORD_DECIMALS), round(pt.y, COORD_DECIMALS)]}}
-            for name, pop, iso, pt in zip(big["name"], big["population"], big["admin1_iso"], big.geometry)]
+            for name, pop, iso, pt in zip(names, big["population"], big["admin1_iso"], big.geometry)]
 
 
 # ---------------------------------------------------------------------------------------------------------
