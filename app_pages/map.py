@@ -97,17 +97,18 @@ def draw_map(ctx: PageContext, ev, layers: dict, args) -> None:
 def details(ev) -> None:
     """Tables and provenance under the map."""
     m = ev.metrics
-    tab_oblast, tab_places, tab_zones, tab_about = st.tabs(["By oblast", "Places changing hands", "Zones",
-                                                            "About this scenario"])
+    tab_oblast, tab_places, tab_zones, tab_about = st.tabs([_("By oblast"), _("Places changing hands"), _("Zones"),
+                                                            _("About this scenario")])
     with tab_oblast:
         panels.static_table(tables.oblast_table(m))
-        st.caption("Population columns marked * are the 2022 resident baseline, estimated.")
+        st.caption(_("Population columns marked * are the 2022 resident baseline, estimated."))
     with tab_places:
         panels.table_or(tables.changing_hands_table(m),
-                        "No place of 10,000 people or more changes hands against the baseline.",
-                        f"Places of 10,000 or more whose side differs from the baseline of {ev.baseline}.")
+                        _("No place of 10,000 people or more changes hands against the baseline."),
+                        _("Places of 10,000 or more whose side differs from the baseline of {day}.").format(
+                            day=ev.baseline))
     with tab_zones:
-        panels.table_or(tables.zones_table(m), "This scenario has no zones.")
+        panels.table_or(tables.zones_table(m), _("This scenario has no zones."))
     with tab_about:
         panels.about(ev)
 
@@ -118,7 +119,7 @@ def export_buttons(ev, entry) -> None:
 
     st.markdown("**Download this view**: map (PNG, SVG, PDF), layers (GeoPackage, GeoJSON), metrics (CSV, XLSX) "
                 "and the scenario (TOML)")
-    c1, c2, _ = st.columns([1, 1, 2])
+    c1, c2, _spare = st.columns([1, 1, 2])
     map_page = c1.selectbox("Map page", list(PAGES), format_func=PAGES.get, key="dl_page")
     extent = c2.selectbox("Map extent", list(EXTENTS), format_func=EXTENTS.get, key="dl_extent")
     formats = [f for f in ("png", "svg", "pdf", "gpkg", "geojson", "csv", "xlsx") if f in export.FORMATS]

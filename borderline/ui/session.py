@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
+from borderline.i18n import _
 from borderline.ui import days, editor
 from borderline.ui import state as url
 from borderline.uploads import UploadStore
@@ -290,7 +291,7 @@ def init_from_url(by_id: Mapping, dates: list[str], views: Iterable[str], page_v
         put_day("baseline", vs.baseline, cal)
     SS.uploads = UploadStore()
     for note in notes:
-        flash("info", f"Link: {note}.")
+        flash("info", _("Link: {note}.").format(note=note))
     SS._ready = True
 
 
