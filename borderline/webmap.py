@@ -559,12 +559,14 @@ ATTRIBUTION_JS = """
 # A metric scale bar (Leaflet's default adds miles).
 SCALE_JS = "L.control.scale({imperial: false}).addTo(%s);"
 
-# The view in the page's address (zoom ``z`` and centre ``c=lat,lon``), so a link restores it; read back when the
-# map starts. The app's page and its map frames share an origin; elsewhere (a file) this does nothing.
+# The view in the page's address (zoom ``z`` and centre ``at=lat,lon``), so a link restores it; read back when the
+# map starts. The app's page and its map frames share an origin; elsewhere (a file) this does nothing. The app
+# rewrites the address on each of its runs from what its server knows, which is not the map's view, so the view
+# is put back whenever it is missing or stale (checked a few times a second: cheap, and no server round trip).
 VIEW_URL_JS = """
 (function(map) {
   function page() { try { return window.parent !== window ? window.parent : null; } catch (err) { return null; } }
-  var w = page();
+  var w = page(), want = null;
   if (!w) { return; }
   try {
     var q = new URLSearchParams(w.location.search), z = parseFloat(q.get('z')), c = (q.get('at') || '').split(',');
@@ -572,14 +574,22 @@ VIEW_URL_JS = """
       map.setView([parseFloat(c[0]), parseFloat(c[1])], Math.max(%(zmin)d, Math.min(%(zmax)d, z)), {animate: false});
     }
   } catch (err) {}
-  map.on('moveend', function() {
+  function write() {
+    if (!want) { return; }
     try {
-      var u = new URL(w.location.href), c = map.getCenter();
-      u.searchParams.set('z', String(Math.round(map.getZoom() * 100) / 100));
-      u.searchParams.set('at', c.lat.toFixed(4) + ',' + c.lng.toFixed(4));
+      var u = new URL(w.location.href);
+      if (u.searchParams.get('z') === want[0] && u.searchParams.get('at') === want[1]) { return; }
+      u.searchParams.set('z', want[0]);
+      u.searchParams.set('at', want[1]);
       w.history.replaceState(w.history.state, '', u.toString());
     } catch (err) {}
+  }
+  map.on('moveend', function() {
+    var c = map.getCenter();
+    want = [String(Math.round(map.getZoom() * 100) / 100), c.lat.toFixed(4) + ',' + c.lng.toFixed(4)];
+    write();
   });
+  setInterval(write, 300);
 })(%%s);
 """
 

@@ -196,6 +196,10 @@ def test_the_map_view_goes_into_the_url_and_a_link_restores_it(page, server):
     harness.folium_frame(page).evaluate("() => window.map.setView([47.85, 35.15], 9, {animate: false})")
     page.wait_for_function("() => location.search.includes('z=9') && location.search.includes('at=47.85')",
                            timeout=30_000)
+    harness.choose(page, "Scenario", "Four-oblast claim with a referendum zone west of the Dnieper")  # a rerun
+    page.wait_for_function("() => location.search.includes('s=claim-with-referendum-zone')", timeout=60_000)
+    page.wait_for_function("() => location.search.includes('z=9') && location.search.includes('at=47.85')",
+                           timeout=10_000)  # the app's run rewrote the address; the view is back in it
     link = page.url
     fresh = page.context.new_page()
     harness.cut_network(fresh)
