@@ -234,7 +234,8 @@ def _compare_all(args) -> int:
     head = tuple(_(label) for _k, label, _r in ALL_COLUMNS[:-2]) + (_("troops (low–high)"),)
     body = [(r["scenario"], r["baseline"], fmt.fmt_number(r["russian_administered_km2"]),
              fmt.fmt_number(r["ceded_by_ukraine_km2"]), fmt.fmt_number(r["returned_to_ukraine_km2"]),
-             f"{r['population_moved']:,}", fmt.fmt_number(r["dmz_and_zones_km2"]), fmt.fmt_number(r["monitored_line_km"]),
+             f"{r['population_moved']:,}", fmt.fmt_number(r["dmz_and_zones_km2"]),
+             fmt.fmt_number(r["monitored_line_km"]),
              f"{r['troops_low']:,}–{r['troops_high']:,}") for r in rows]
     print(_table([head, *body], left=2))
     print("\n" + _("Each scenario against the line of contact of its own day. * 2022 resident baseline, estimated. "

@@ -412,7 +412,8 @@ class Scenario(_Node):
         declared = {p.name: p for p in self.parameters}
         unknown = [n for n in values if n not in declared]
         if unknown:
-            hint = f"this scenario's parameters: {', '.join(declared)}" if declared else "this scenario has no parameters"
+            hint = (f"this scenario's parameters: {', '.join(declared)}" if declared
+                    else "this scenario has no parameters")
             raise ScenarioError(f"parameter {unknown[0]}: not a parameter of {self.id}; {hint}")
         chosen = {n: (p.check(values[n]) if n in values else p.default) for n, p in declared.items()}
         if not self.references() and all(chosen[n] == declared[n].default for n in declared):

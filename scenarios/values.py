@@ -189,7 +189,8 @@ def param_assignment(text: str) -> tuple[str, float]:
     try:
         number = float(raw)
     except ValueError:
-        raise ScenarioError(f"--param {name}: {raw[:40]!r} is not a number; write NAME=NUMBER, e.g. {name}=10") from None
+        raise ScenarioError(f"--param {name}: {raw[:40]!r} is not a number; write NAME=NUMBER, "
+                            f"e.g. {name}=10") from None
     if not math.isfinite(number):
         raise ScenarioError(f"--param {name}: give a finite number, got {raw[:40]!r}")
     return name, number

@@ -342,7 +342,8 @@ def test_sites_are_on_the_expected_side_in_a_built_in():
     assert rows["zaporizhzhia-npp"].side == "russian_administered"  # Zaporizhzhia frozen on the line
     assert rows["enerhodar"].side == "russian_administered"
     # The Kinburn Spit is in Mykolaiv oblast, outside the five regions: Russia gives it up.
-    assert rows["kinburn-spit"].side == "ukrainian_held" and rows["kinburn-spit"].baseline_side == "russian_administered"
+    spit = rows["kinburn-spit"]
+    assert spit.side == "ukrainian_held" and spit.baseline_side == "russian_administered"
     assert ev.metrics.sites == ev.sites
     status_quo = {s.id: s for s in engine.evaluate(load_builtin("status-quo-2025-02")).sites}
     assert all(s.side == s.baseline_side == "russian_administered" for s in status_quo.values())
@@ -414,7 +415,7 @@ def test_monitoring_in_the_engine_grows_with_the_widths():
 def test_overlapping_monitored_zones_count_once():
     s = load_builtin("us-28-point-plan-2025-11")
     m = engine.evaluate(s, (10, 0)).metrics
-    zone = next(z for z in m.zones if z.type == "demilitarized")
+    zone = next(z for z in m.zones if z.type in ("buffer", "demilitarized"))
     # The Ukrainian-side DMZ band lies inside the demilitarized Ukrainian-held Donetsk where they overlap.
     assert max(zone.km2, m.dmz_km2) <= m.monitoring.zone_km2 < zone.km2 + m.dmz_km2
 
@@ -545,3 +546,25 @@ def test_export_takes_a_param(tmp_path, capsys):
     csv_text = next(out.glob("*.csv")).read_text(encoding="utf-8")
     km2 = engine.evaluate(full_scenario := loads(FULL), params={"pullback_km": 40}).metrics.zones[0].km2
     assert full_scenario.zones[0].name in csv_text and f"{km2}" in csv_text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.floats(-100, 100, allow_nan=False), st.integers(0, 10), st.integers(1, 10),
+       st.sampled_from([None, 0.5, 2, 5]))
+def test_one_validator_for_a_parameter_value(value, low, span, step):
+    from scenarios.model import Parameter
+
+    p = Parameter(name="w", label="W", min=low, max=low + span, step=step, default=low)
+    inside = low - 1e-9 <= value <= low + span + 1e-9
+    on_step = step is None or abs((value - low) / step - round((value - low) / step)) <= 1e-6
+    if inside and on_step:
+        assert p.check(value) == value
+    else:
+        with pytest.raises(ScenarioError, match="parameter w"):
+            p.check(value)
+    assert all(p.check(v) == v for v in p.values())
+    choices = Parameter(name="c", label="C", choices=[5, 10, 40], default=5)
+    assert choices.values() == [5, 10, 40]
+    if value not in (5, 10, 40):
+        with pytest.raises(ScenarioError, match="one of 5, 10, 40"):
+            choices.check(value)
