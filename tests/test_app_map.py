@@ -105,3 +105,16 @@ def test_the_place_lookup_gives_the_side_in_the_scenario_and_on_the_baseline(hom
     found = place_lookup("Kramatorsk", entry.toml, 0.0, 0.0, "2025-02-12")
     assert found["info"]["admin1_iso"] == "UA-14"
     assert (found["baseline_side"], found["side"]) == ("ukraine", "russia")  # ceded in this scenario
+
+
+def test_a_range_parameter_has_a_slider(home):  # noqa: F811
+    folder = home / "scenarios"
+    folder.mkdir(parents=True, exist_ok=True)
+    ranged = PARAM_SCENARIO.replace('id = "pull-back"', 'id = "ranged"').replace(
+        "choices = [5, 10, 40]\ndefault = 10", "min = 0\nmax = 50\nstep = 5\ndefault = 15")
+    (folder / "ranged.toml").write_text(ranged, encoding="utf-8")
+    at = start({"s": "ranged"})
+    assert (at.session_state["ua"], at.session_state["ru"]) == (15.0, 15.0)
+    at.sidebar.slider(key="w_param_pullback_km").set_value(25.0).run()
+    assert_healthy(at)
+    assert (at.session_state["ua"], at.session_state["ru"]) == (25.0, 25.0) and qp(at, "p.pullback_km") == "25"
