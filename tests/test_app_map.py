@@ -118,3 +118,21 @@ def test_a_range_parameter_has_a_slider(home):  # noqa: F811
     at.sidebar.slider(key="w_param_pullback_km").set_value(25.0).run()
     assert_healthy(at)
     assert (at.session_state["ua"], at.session_state["ru"]) == (25.0, 25.0) and qp(at, "p.pullback_km") == "25"
+
+
+def test_a_parameter_that_is_not_a_dmz_width_leaves_the_readers_widths(home):  # noqa: F811
+    folder = home / "scenarios"
+    folder.mkdir(parents=True, exist_ok=True)
+    zoned = PARAM_SCENARIO.replace('id = "pull-back"', 'id = "zoned"').replace(
+        '[dmz]\nukrainian_side_km = { param = "pullback_km" }\nrussian_side_km = { param = "pullback_km" }\n',
+        '[[zones]]\nname = "Pull-back in Donetsk oblast"\ntype = "demilitarized"\n'
+        'band = { ukrainian_side_km = { param = "pullback_km" }, russian_side_km = { param = "pullback_km" }, '
+        'within = { admin1 = ["UA-14"] } }\n')
+    (folder / "zoned.toml").write_text(zoned, encoding="utf-8")
+    at = start({"s": "zoned", "ua": "7", "ru": "7"})
+    zone_area = lambda: next(t.value for t in at.table if "Type" in t.value.columns).iloc[0, 1]  # noqa: E731
+    before = zone_area()
+    at.sidebar.select_slider(key="w_param_pullback_km").set_value(40.0).run()
+    assert_healthy(at)
+    assert (at.session_state["ua"], at.session_state["ru"]) == (7.0, 7.0)
+    assert zone_area() != before and qp(at, "p.pullback_km") == "40"

@@ -126,6 +126,9 @@ def _on_param(name: str, entry) -> None:
     values = dict(SS.get("params", {}))
     values[name] = float(SS[f"w_param_{name}"])
     SS.params = values
+    raw = entry.scenario().dmz
+    if all(isinstance(w, (int, float)) for w in (raw.ukrainian_side_km, raw.russian_side_km)):
+        return  # the DMZ does not depend on a parameter: the reader's widths stay
     s = concrete(entry, values)  # a width given by a parameter follows it
     put("ua", s.dmz.ukrainian_side_km)
     put("ru", s.dmz.russian_side_km)
