@@ -345,7 +345,28 @@ def scenario_layers(ev) -> dict:
     sites = site_features(ev)
     if sites:
         layers["sites"] = _collection(sites)
+        areas = site_area_features(ev)
+        if areas:
+            layers["site_areas"] = _collection(areas)
     return layers
+
+
+def site_area_features(ev) -> list[dict]:
+    """The outline of each site that has an area (a polygon, or a circle of its radius), clipped to land."""
+    try:
+        from scenarios.sites import site_area_ea
+    except ImportError:  # before the sites of issue 12
+        return []
+    out = []
+    for row in _sites_of(ev):
+        try:
+            geom = site_area_ea(row.id)
+        except (ValueError, LookupError):
+            continue
+        if geom is None or geom.is_empty or shapely.get_type_id(geom) not in (3, 6):
+            continue
+        out.append(_feature(geom, {"tip": f"<b>{esc(row.name)}</b>"}, 20.0))
+    return [f for f in out if f is not None]
 
 
 SIDE_LABELS = {"russian_administered": "Russian-administered", "ukrainian_held": "Ukrainian-held",
@@ -791,6 +812,9 @@ def scenario_specs(layers: dict, options: MapOptions) -> list[dict]:
             if part in layers and (part == "contact_line" or options.changes):
                 specs.append({"data": layers[part], "style": _style(st_.PARTS[part], filled=False),
                               "pane": "bl-lines"})
+    if options.sites and "site_areas" in layers:
+        specs.append({"data": layers["site_areas"], "style": _style(getattr(st_, "SITE_AREA", st_.WEB_SITE),
+                                                                    filled=False), "pane": "bl-lines"})
     return specs
 
 

@@ -191,6 +191,8 @@ def test_sites_are_drawn_with_their_status():
     assert "Zaporizhzhia nuclear power plant" in html
     off = webmap.standalone_html(webmap.scenario_map(layers, webmap.MapOptions(sites=False)))
     assert "Zaporizhzhia nuclear power plant" not in off
+    spit = next(f for f in layers["site_areas"]["features"] if "Kinburn" in f["properties"]["tip"])
+    assert spit["geometry"]["type"] in ("Polygon", "MultiPolygon")  # the spit is an area, outlined
 
 
 FOUR = ("status-quo-2025-02", "donbas-withdrawal", "four-oblasts-claim", "claim-with-referendum-zone")
