@@ -36,9 +36,9 @@ def render(ctx: PageContext) -> None:
     s = entry.scenario()
     st.markdown(f"### {md(s.title)}")
     baseline = days.label(vs.baseline, days.calendar())
-    st.caption(_("{who} · {date} · baseline {baseline} · DMZ {ua} km (Ukrainian side) / {ru} km (Russian side)").format(
-        who=md(s.provenance.proposed_by), date=md(s.provenance.date), baseline=baseline, ua=f"{vs.ua_km:g}",
-        ru=f"{vs.ru_km:g}"))
+    byline = _("{who} · {date} · baseline {baseline} · DMZ {ua} km (Ukrainian side) / {ru} km (Russian side)")
+    st.caption(byline.format(who=md(s.provenance.proposed_by), date=md(s.provenance.date), baseline=baseline,
+                             ua=f"{vs.ua_km:g}", ru=f"{vs.ru_km:g}"))
     note = url.beyond_slider_note(vs.ua_km, vs.ru_km)
     if note:
         st.info(note)

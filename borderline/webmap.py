@@ -327,8 +327,8 @@ def scenario_layers(ev) -> dict:
         if part.geometry is None or part.geometry.is_empty:
             continue
         if part.key == "contact_line":
-            layers["contact_line"] = _collection([_feature(part.geometry, {"tip": line_tip(_(part.name), part.length_km)},
-                                                           100.0)])
+            tip = line_tip(_(part.name), part.length_km)
+            layers["contact_line"] = _collection([_feature(part.geometry, {"tip": tip}, 100.0)])
         elif part.km2 < MIN_DISPLAY_KM2:  # slivers of set operations
             continue
         elif part.key.startswith("zone:"):
@@ -555,7 +555,8 @@ FULLSCREEN_JS = """
       var doc = document, target = map.getContainer();
       try { if (window.frameElement && window.parent.document.fullscreenEnabled) {
         doc = window.parent.document; target = window.frameElement; } } catch (err) {}
-      if (doc.fullscreenElement) { doc.exitFullscreen(); } else if (target.requestFullscreen) { target.requestFullscreen(); }
+      if (doc.fullscreenElement) { doc.exitFullscreen(); }
+      else if (target.requestFullscreen) { target.requestFullscreen(); }
     });
     return box;
   }});
@@ -1019,7 +1020,8 @@ GRID_SYNC_JS = """
 
 GRID_CSS = """
 <style>
-html, body { margin: 0; padding: 0; background: #fff; font-family: "Source Sans Pro", "DejaVu Sans", Arial, sans-serif; }
+html, body { margin: 0; padding: 0; background: #fff;
+  font-family: "Source Sans Pro", "DejaVu Sans", Arial, sans-serif; }
 .bl-grid { display: grid; grid-template-columns: repeat(%(cols)d, 1fr); gap: 6px; }
 .bl-cell { position: relative; min-width: 0; }
 .bl-cell h4 { margin: 0 0 3px 0; font-size: 13px; font-weight: 600; white-space: nowrap; overflow: hidden;
@@ -1075,8 +1077,9 @@ def grid_html(layers: list[dict], titles: list[str], options: MapOptions, assets
         per_map.append((ATTRIBUTION_JS % json.dumps(credits_html())).replace("%s", name))
         per_map.append((FULLSCREEN_JS % {"title": json.dumps(_("Full screen"))}).replace("%s", name))
         if options.labels:
-            per_map.append((LABEL_JS % {"zmin": MIN_ZOOM, "zmax": MAX_ZOOM, "items": "BLDATA.labels" if options.settlements
-                            else "BLDATA.labels.filter(function(it) { return it.cls.indexOf('bl-oblast') >= 0; })",
+            items = "BLDATA.labels" if options.settlements else \
+                "BLDATA.labels.filter(function(it) { return it.cls.indexOf('bl-oblast') >= 0; })"
+            per_map.append((LABEL_JS % {"zmin": MIN_ZOOM, "zmax": MAX_ZOOM, "items": items,
                             "tiers": json.dumps([z for _least, z in LABEL_TIERS])}).replace("%s", name))
     per_map.append((VIEW_URL_JS % {"zmin": MIN_ZOOM, "zmax": MAX_ZOOM}).replace("%s", "blmap0"))
     if assets.inline:

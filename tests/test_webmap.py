@@ -219,8 +219,10 @@ def test_the_overlay_fills_only_a_only_b_and_draws_dmz_and_zones(four_evaluation
     a = webmap.outline_layers(a_ev, "A", b_ev)
     b = webmap.outline_layers(b_ev, "B")
     diff = a["diff"]
-    km2_of = lambda key: float(re.search(r"([\d,.]+)\s*km²", diff[key]["features"][0]["properties"]["tip"])  # noqa: E731
-                               .group(1).replace(",", ""))
+    def km2_of(key):
+        tip = diff[key]["features"][0]["properties"]["tip"]
+        return float(re.search(r"([\d,.]+)\s*km²", tip).group(1).replace(",", ""))
+
     ra = a_ev.metrics.russian_administered_km2
     rb = b_ev.metrics.russian_administered_km2
     assert km2_of("only_b") == pytest.approx(rb - ra + (km2_of("only_a") if "only_a" in diff else 0.0), rel=0.01)

@@ -23,8 +23,8 @@ from borderline.uploads import UploadStore
 SS = st.session_state
 DRAFT_KEPT = "_ed_kept"
 DRAFT_PREFIX = "ed_"
-DRAFT_BUTTONS = ("ed_open", "ed_save")
-DEFAULT_SPAN_DAYS = 61  # the time view's table of changes: by default the two months up to its day  # buttons hold no value to keep (and cannot be set)
+DRAFT_BUTTONS = ("ed_open", "ed_save")  # buttons hold no value to keep (and cannot be set)
+DEFAULT_SPAN_DAYS = 61  # the time view's table of changes: by default the two months up to its day
 
 
 def get(key: str, default=None):

@@ -83,10 +83,10 @@ def baseline_control(sb) -> None:
     """The baseline: any supported day, or the latest line (a scenario, when picked, sets its own day)."""
     cal = days.calendar()
     latest = bool(session.get("baseline") == days.LATEST)
+    helptext = _("Changes of hands are measured against the area Russia controlled on this day: any day from "
+                 "{first} to {last}.").format(first=cal.first, last=cal.last)
     sb.date_input(_("Baseline control date"), min_value=cal.first_date, max_value=cal.last_date, format="YYYY-MM-DD",
-                  disabled=latest, help=_("Changes of hands are measured against the area Russia controlled on this "
-                                          "day: any day from {first} to {last}.").format(first=cal.first, last=cal.last),
-                  **session.bound_day("baseline", cal))
+                  disabled=latest, help=helptext, **session.bound_day("baseline", cal))
     sb.checkbox(_("Latest line"), help=_("The latest day with a line ({day}).").format(day=cal.last),
                 **session.bound_latest("baseline", cal))
 
