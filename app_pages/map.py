@@ -86,7 +86,9 @@ def draw_map(ctx: PageContext, ev, layers: dict, args) -> None:
     with guard(_("Place search")):
         groups, center, zoom = place_search(args)
     base = webmap.add_basemap(webmap.new_map(ctx.assets, opts), opts)
-    show_map_with(base, [webmap.scenario_group(layers, opts), *groups], "main-map", opts.height, center, zoom)
+    view = show_map_with(base, [webmap.scenario_group(layers, opts), *groups], "main-map", opts.height, center, zoom,
+                         track_view=True)
+    session.set_map_view(view)  # for exports of the current view
     source = layers.get("baseline_source", "borderline")
     st.caption(_("Line of contact as of {day} (baseline; source: {source}). Hover a city or an area for details, "
                  "click a site for its status; the button under the zoom buttons shows the map full screen.").format(

@@ -265,10 +265,17 @@ def show_grid(page_html: str, n_maps: int, height: int) -> None:
         components.html(page_html, height=frame_height, scrolling=False)
 
 
-def show_map_with(base, groups, key: str, height: int, center=None, zoom=None) -> None:
-    """Draw a map with several swappable feature groups; ``center``/``zoom`` move it without reloading."""
-    st_folium(base, feature_group_to_add=groups, key=key, height=height, use_container_width=True,
-              returned_objects=[], center=center, zoom=zoom)
+VIEW_OBJECTS = ["bounds", "zoom", "center"]
+
+
+def show_map_with(base, groups, key: str, height: int, center=None, zoom=None, track_view: bool = False):
+    """Draw a map with several swappable feature groups; ``center``/``zoom`` move it without reloading.
+
+    With ``track_view`` the map reports its view (bounds, zoom, centre) back to the server after the reader
+    moves it (a run of the page each time); the return value is st_folium's dict of those.
+    """
+    return st_folium(base, feature_group_to_add=groups, key=key, height=height, use_container_width=True,
+                     returned_objects=VIEW_OBJECTS if track_view else [], center=center, zoom=zoom)
 
 
 def show_legend(entries, title: str) -> None:  # noqa: D401

@@ -332,6 +332,23 @@ def set_place(text: str | None) -> None:
     SS.place = (text or "").strip()[:url.PLACE_MAX_CHARS] or None
 
 
+def set_map_view(value) -> None:
+    """Keep the view the main map reports (st_folium's ``bounds``, ``zoom``, ``center``), if it reports one."""
+    try:
+        b, c = value["bounds"], value["center"]
+        SS.map_view = {"zoom": float(value["zoom"]), "center": (float(c["lat"]), float(c["lng"])),
+                       "bounds": (float(b["_southWest"]["lat"]), float(b["_southWest"]["lng"]),
+                                  float(b["_northEast"]["lat"]), float(b["_northEast"]["lng"]))}
+    except (TypeError, KeyError, ValueError):  # no view reported yet
+        return
+
+
+def map_view() -> dict | None:
+    """The main map's last reported view: ``zoom``, ``center`` (lat, lon) and ``bounds`` (south, west, north,
+    east, degrees), for exports of "the current view"; None before the map has reported one."""
+    return SS.get("map_view")
+
+
 def _place_from_widget() -> None:
     set_place(SS.get("w_place_query"))
 
