@@ -7,7 +7,7 @@ import streamlit as st
 
 from borderline import webmap
 from borderline.i18n import _, language
-from borderline.ui import comparison, days, panels, session, tables
+from borderline.ui import comparison, days, panels, publish, session, tables
 from borderline.ui.page import (PageContext, evaluation, grid_assets, guard, outline_layers, scenario_layers,
                                 show_grid, show_legend)
 from borderline.ui.text import md
@@ -50,6 +50,12 @@ def render(ctx: PageContext) -> None:
     if not differ.empty:
         st.markdown(f"**{_('Places of 10,000 or more that change hands in only one of A and B')}**")
         panels.full_table(differ)
+    with guard(_("Export")):
+        st.markdown(f"**{_('Download the comparison')}**")
+        st.caption(_("Small multiples: one panel per scenario on the same extent and scale, each on the line of "
+                     "its baseline day."))
+        options = publish.controls(_("{n} scenarios compared").format(n=len(evs)), None, opts, key="pub_cmp")
+        publish.small_multiples_downloads(evs, options)
 
 
 def small_maps(ctx: PageContext, entries, titles: list[str], widths, opts: webmap.MapOptions) -> None:

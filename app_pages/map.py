@@ -6,27 +6,25 @@ import streamlit as st
 
 from borderline import webmap
 from borderline.i18n import _, language
-from borderline.ui import days, panels, session, tables
+from borderline.ui import days, panels, publish, session, tables
 from borderline.ui import state as url
 from borderline.ui.page import (PageContext, evaluation, guard, place_lookup, scenario_layers, show_legend,
                                 show_map_with)
 from borderline.ui.text import md
+from geo.messages import N_
 
 VIEW = "map"
 TITLE = "Map"  # shown through _() by the sidebar
 ORDER = 10
 SCENARIOS = 1  # scenarios picked in the sidebar
 
-PAGES = {"a4": "A4 landscape", "slide": "Slide, 16:9"}
-EXTENTS = {"ukraine": "All of Ukraine", "east-south": "East and south"}
-EXPORT_LABELS = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "gpkg": "GeoPackage", "geojson": "GeoJSON", "csv": "CSV",
-                 "xlsx": "XLSX", "kml": "KML"}
-EXPORT_HELP = {"png": "The map as a PNG image (300 dpi)", "svg": "The map as an SVG vector drawing",
-               "pdf": "The map as a PDF page", "gpkg": "The layers as a GeoPackage (EPSG:3035)",
-               "geojson": "The layers as GeoJSON (EPSG:4326)", "csv": "The metrics as CSV",
-               "xlsx": "The metrics as an Excel workbook", "kml": "The layers as KML"}
-MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gpkg": "application/geopackage+sqlite3",
-        "geojson": "application/geo+json", "csv": "text/csv", "kml": "application/vnd.google-earth.kml+xml",
+DATA_FORMATS = ("gpkg", "geojson", "kml", "csv", "xlsx")
+DATA_LABELS = {"gpkg": "GeoPackage", "geojson": "GeoJSON", "kml": "KML", "csv": "CSV", "xlsx": "XLSX"}
+DATA_HELP = {"gpkg": N_("The layers as a GeoPackage (EPSG:3035)"), "geojson": N_("The layers as GeoJSON (EPSG:4326)"),
+             "kml": N_("The layers as KML"), "csv": N_("The metrics as CSV"),
+             "xlsx": N_("The metrics as an Excel workbook")}
+MIME = {"gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json", "csv": "text/csv",
+        "kml": "application/vnd.google-earth.kml+xml",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
@@ -54,7 +52,7 @@ def render(ctx: PageContext) -> None:
     with col_tables, guard(_("Tables")):
         details(ev)
     with guard(_("Export")):
-        export_buttons(ev, entry)
+        export_buttons(ev, entry, ctx.opts)
 
 
 def tiles_warning(opts: webmap.MapOptions) -> None:
@@ -115,25 +113,27 @@ def details(ev) -> None:
         panels.about(ev)
 
 
-def export_buttons(ev, entry) -> None:
-    """Download buttons for the view: map, layers, metrics (one export module shared with the command line)."""
+def export_buttons(ev, entry, opts: webmap.MapOptions) -> None:
+    """Downloads of the view: the map for publication (size, extent or the current view, title, subtitle, credit,
+    the layers switched on), the layers and metrics, and the scenario (one export module shared with the CLI)."""
     from borderline import export
 
-    st.markdown("**Download this view**: map (PNG, SVG, PDF), layers (GeoPackage, GeoJSON), metrics (CSV, XLSX) "
-                "and the scenario (TOML)")
-    c1, c2, _spare = st.columns([1, 1, 2])
-    map_page = c1.selectbox("Map page", list(PAGES), format_func=PAGES.get, key="dl_page")
-    extent = c2.selectbox("Map extent", list(EXTENTS), format_func=EXTENTS.get, key="dl_extent")
-    formats = [f for f in ("png", "svg", "pdf", "gpkg", "geojson", "csv", "xlsx") if f in export.FORMATS]
-    cols = st.columns(len(formats) + 1)
-    for col, fmt in zip(cols, formats):
-        name = export.export_filename(ev.scenario.id, ev.dmz_ukrainian_side_km, ev.dmz_russian_side_km, fmt)
-        col.download_button(EXPORT_LABELS.get(fmt, fmt), panels.lazy_export(ev, fmt, page=map_page, extent=extent),
-                            file_name=name, mime=MIME.get(fmt), on_click="ignore", key=f"dl_{fmt}",
-                            width="stretch", help=EXPORT_HELP.get(fmt))
+    st.markdown(f"**{_('Download this view')}**")
+    st.caption(_("The map for publication: pick a size and an extent (or the map's current view), edit the title, "
+                 "subtitle and credit line; the layers follow the map's switches."))
+    view = session.map_view()
+    bounds = [[view["bounds"][0], view["bounds"][1]], [view["bounds"][2], view["bounds"][3]]] if view else None
+    options = publish.controls(ev.scenario.title, bounds, opts, key="pub")
+    publish.map_downloads(ev, options)
+    cols = st.columns(len(DATA_FORMATS) + 1)
+    for col, fmt in zip(cols, DATA_FORMATS):
+        name = export.export_filename(ev.scenario.id, ev.dmz_ukrainian_side_km, ev.dmz_russian_side_km, fmt,
+                                      params=export.scenario_params(ev.scenario))
+        col.download_button(DATA_LABELS[fmt], panels.lazy_export(ev, fmt), file_name=name, mime=MIME[fmt],
+                            on_click="ignore", key=f"dl_{fmt}", width="stretch", help=_(DATA_HELP[fmt]))
     with cols[-1]:
         panels.toml_download("TOML", entry.toml, entry.id, "dl_toml", width="stretch",
-                             help="The scenario itself, as a TOML file")
-    st.caption("Maps are made when you press the button (a few seconds). GeoJSON is in EPSG:4326, the "
-               "GeoPackage in EPSG:3035 with areas as computed; population figures are the 2022 resident "
-               "baseline, estimated.")
+                             help=_("The scenario itself, as a TOML file"))
+    st.caption(_("Files are made when you press the button (maps take a few seconds). GeoJSON is in EPSG:4326, "
+                 "the GeoPackage in EPSG:3035 with areas as computed; population figures are the 2022 resident "
+                 "baseline, estimated."))

@@ -55,3 +55,11 @@ def test_the_number_of_scenarios_and_the_layout_go_into_the_url(home):  # noqa: 
     assert qp(at, "layout") == "overlay" and not errors(at)
     legend = next(h.value for h in at.get("html") if "bl-legend-title" in h.value)
     assert "in A only" in legend or "in B only" in legend
+
+
+def test_the_comparison_exports_small_multiples(home):  # noqa: F811
+    at = start({"view": "compare", "s": "status-quo-2025-02", "b": "donbas-withdrawal", "s3": "four-oblasts-claim"})
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert [x for x in labels if x.startswith("Small multiples")] == [
+        "Small multiples, PNG", "Small multiples, SVG", "Small multiples, PDF"]
+    assert {s.key for s in at.selectbox} >= {"pub_cmp_page", "pub_cmp_extent"}

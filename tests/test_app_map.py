@@ -136,3 +136,14 @@ def test_a_parameter_that_is_not_a_dmz_width_leaves_the_readers_widths(home):  #
     assert_healthy(at)
     assert (at.session_state["ua"], at.session_state["ru"]) == (7.0, 7.0)
     assert zone_area() != before and qp(at, "p.pullback_km") == "40"
+
+
+def test_the_map_view_exports_with_the_publishing_controls(home):  # noqa: F811
+    at = start({"view": "map", "s": "us-ukraine-20-point-2025-12"})
+    assert {s.key for s in at.selectbox} >= {"pub_page", "pub_extent"}
+    assert {t.key for t in at.text_input} >= {"pub_title", "pub_subtitle", "pub_credit"}
+    at.selectbox(key="pub_page").set_value("story").run()
+    at.text_input(key="pub_title").input("A title of my own").run()
+    assert_healthy(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels[:3] == ["PNG", "SVG", "PDF"] and {"GeoPackage", "CSV", "XLSX", "TOML"} <= set(labels)

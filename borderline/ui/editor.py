@@ -317,7 +317,7 @@ def toml_problems(text: str) -> list[str]:
     or when the text is not TOML, whose single problem the parser's message says)."""
     try:
         Scenario.model_validate(tomllib.loads(text))
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # tomllib recurses on nested arrays
         return []
     except ValidationError as exc:
         lines = []
