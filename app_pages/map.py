@@ -5,26 +5,26 @@ from __future__ import annotations
 import streamlit as st
 
 from borderline import webmap
-from borderline.ui import days, panels, session, tables
+from borderline.i18n import _, language
+from borderline.ui import days, panels, publish, session, tables
 from borderline.ui import state as url
-from borderline.ui.page import PageContext, evaluation, guard, scenario_layers, show_legend, show_map
+from borderline.ui.page import (PageContext, evaluation, guard, place_lookup, scenario_layers, show_legend,
+                                show_map_with)
 from borderline.ui.text import md
+from geo.messages import N_
 
 VIEW = "map"
-TITLE = "Map"
+TITLE = "Map"  # shown through _() by the sidebar
 ORDER = 10
 SCENARIOS = 1  # scenarios picked in the sidebar
 
-PAGES = {"a4": "A4 landscape", "slide": "Slide, 16:9"}
-EXTENTS = {"ukraine": "All of Ukraine", "east-south": "East and south"}
-EXPORT_LABELS = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "gpkg": "GeoPackage", "geojson": "GeoJSON", "csv": "CSV",
-                 "xlsx": "XLSX", "kml": "KML"}
-EXPORT_HELP = {"png": "The map as a PNG image (300 dpi)", "svg": "The map as an SVG vector drawing",
-               "pdf": "The map as a PDF page", "gpkg": "The layers as a GeoPackage (EPSG:3035)",
-               "geojson": "The layers as GeoJSON (EPSG:4326)", "csv": "The metrics as CSV",
-               "xlsx": "The metrics as an Excel workbook", "kml": "The layers as KML"}
-MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gpkg": "application/geopackage+sqlite3",
-        "geojson": "application/geo+json", "csv": "text/csv", "kml": "application/vnd.google-earth.kml+xml",
+DATA_FORMATS = ("gpkg", "geojson", "kml", "csv", "xlsx")
+DATA_LABELS = {"gpkg": "GeoPackage", "geojson": "GeoJSON", "kml": "KML", "csv": "CSV", "xlsx": "XLSX"}
+DATA_HELP = {"gpkg": N_("The layers as a GeoPackage (EPSG:3035)"), "geojson": N_("The layers as GeoJSON (EPSG:4326)"),
+             "kml": N_("The layers as KML"), "csv": N_("The metrics as CSV"),
+             "xlsx": N_("The metrics as an Excel workbook")}
+MIME = {"gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json", "csv": "text/csv",
+        "kml": "application/vnd.google-earth.kml+xml",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
@@ -34,65 +34,106 @@ def render(ctx: PageContext) -> None:
     s = entry.scenario()
     st.markdown(f"### {md(s.title)}")
     baseline = days.label(vs.baseline, days.calendar())
-    st.caption(f"{md(s.provenance.proposed_by)} · {md(s.provenance.date)} · baseline {baseline} · "
-               f"DMZ {vs.ua_km:g} km (Ukrainian side) / {vs.ru_km:g} km (Russian side)")
+    byline = _("{who} · {date} · baseline {baseline} · DMZ {ua} km (Ukrainian side) / {ru} km (Russian side)")
+    st.caption(byline.format(who=md(s.provenance.proposed_by), date=md(s.provenance.date), baseline=baseline,
+                             ua=f"{vs.ua_km:g}", ru=f"{vs.ru_km:g}"))
     note = url.beyond_slider_note(vs.ua_km, vs.ru_km)
     if note:
         st.info(note)
-    args = (entry.toml, vs.ua_km, vs.ru_km, vs.baseline, ctx.base_dir(entry))
-    ev, layers = evaluation(*args), scenario_layers(*args)
+    params = session.param_values()
+    args = (entry.toml, vs.ua_km, vs.ru_km, vs.baseline, ctx.base_dir(entry), params)
+    ev, layers = evaluation(*args), scenario_layers(*args, lang=language())
+    with guard(_("Map")):
+        draw_map(ctx, ev, layers, args)
     panels.headline(ev.metrics)
-    col_map, col_numbers = st.columns([2, 1], gap="medium")
-    with col_map:
-        with guard("Map"):
-            base = webmap.add_basemap(webmap.new_map(ctx.assets, ctx.opts), ctx.opts)
-            show_map(base, webmap.scenario_group(layers, ctx.opts), "main-map", ctx.opts.height)
-            show_legend(webmap.legend_entries(layers, ctx.opts), "Legend")
+    col_numbers, col_tables = st.columns([1, 2], gap="medium")
     with col_numbers:
         panels.metrics_panel(ev.metrics)
-    with guard("Tables"):
+    with col_tables, guard(_("Tables")):
         details(ev)
-    with guard("Export"):
-        export_buttons(ev, entry)
+    with guard(_("Export")):
+        export_buttons(ev, entry, ctx.opts)
+
+
+def tiles_warning(opts: webmap.MapOptions) -> None:
+    """With online tiles on: they need the internet; the embedded basemap stays under them."""
+    if opts.online_tiles:
+        st.warning(_("Online tiles need an internet connection. Without one the map shows the embedded basemap "
+                     "under them; switch them off in Map layers to work offline."), icon="🌐")
+
+
+def place_search(args) -> tuple[list, tuple | None, float | None]:
+    """The place search above the map: the feature group that highlights the place, and the view to move to."""
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    query = c1.text_input(_("Find a place"), max_chars=url.PLACE_MAX_CHARS,
+                          placeholder=_("a city or village (any common spelling), or LAT,LON"), **session.bound_place())
+    c2.button(_("Clear"), key="w_place_clear", disabled=not query, width="stretch", on_click=session.clear_place)
+    if not query.strip():
+        return [], None, None
+    found = place_lookup(query.strip(), *args)
+    info = found["info"]
+    popup = webmap.place_popup(info, found["side"], found["baseline_side"], args[3])
+    return [webmap.place_group(info, popup)], (info["lat"], info["lon"]), 10.0
+
+
+def draw_map(ctx: PageContext, ev, layers: dict, args) -> None:
+    """The full-width map with its search, caption and legend."""
+    opts = ctx.opts
+    tiles_warning(opts)
+    groups, center, zoom = [], None, None
+    with guard(_("Place search")):
+        groups, center, zoom = place_search(args)
+    base = webmap.add_basemap(webmap.new_map(ctx.assets, opts), opts)
+    view = show_map_with(base, [webmap.scenario_group(layers, opts), *groups], "main-map", opts.height, center, zoom,
+                         track_view=True)
+    session.set_map_view(view)  # for exports of the current view
+    source = layers.get("baseline_source", "borderline")
+    st.caption(_("Line of contact as of {day} (baseline; source: {source}). Hover a city or an area for details, "
+                 "click a site for its status; the button under the zoom buttons shows the map full screen.").format(
+        day=days.label(ev.baseline, days.calendar()), source=md(source)))
+    show_legend(webmap.legend_entries(layers, opts), _("Legend"))
 
 
 def details(ev) -> None:
     """Tables and provenance under the map."""
     m = ev.metrics
-    tab_oblast, tab_places, tab_zones, tab_about = st.tabs(["By oblast", "Places changing hands", "Zones",
-                                                            "About this scenario"])
+    tab_oblast, tab_places, tab_zones, tab_about = st.tabs([_("By oblast"), _("Places changing hands"), _("Zones"),
+                                                            _("About this scenario")])
     with tab_oblast:
         panels.static_table(tables.oblast_table(m))
-        st.caption("Population columns marked * are the 2022 resident baseline, estimated.")
+        st.caption(_("Population columns marked * are the 2022 resident baseline, estimated."))
     with tab_places:
         panels.table_or(tables.changing_hands_table(m),
-                        "No place of 10,000 people or more changes hands against the baseline.",
-                        f"Places of 10,000 or more whose side differs from the baseline of {ev.baseline}.")
+                        _("No place of 10,000 people or more changes hands against the baseline."),
+                        _("Places of 10,000 or more whose side differs from the baseline of {day}.").format(
+                            day=ev.baseline))
     with tab_zones:
-        panels.table_or(tables.zones_table(m), "This scenario has no zones.")
+        panels.table_or(tables.zones_table(m), _("This scenario has no zones."))
     with tab_about:
         panels.about(ev)
 
 
-def export_buttons(ev, entry) -> None:
-    """Download buttons for the view: map, layers, metrics (one export module shared with the command line)."""
+def export_buttons(ev, entry, opts: webmap.MapOptions) -> None:
+    """Downloads of the view: the map for publication (size, extent or the current view, title, subtitle, credit,
+    the layers switched on), the layers and metrics, and the scenario (one export module shared with the CLI)."""
     from borderline import export
 
-    st.markdown("**Download this view**: map (PNG, SVG, PDF), layers (GeoPackage, GeoJSON), metrics (CSV, XLSX) "
-                "and the scenario (TOML)")
-    c1, c2, _ = st.columns([1, 1, 2])
-    map_page = c1.selectbox("Map page", list(PAGES), format_func=PAGES.get, key="dl_page")
-    extent = c2.selectbox("Map extent", list(EXTENTS), format_func=EXTENTS.get, key="dl_extent")
-    formats = [f for f in ("png", "svg", "pdf", "gpkg", "geojson", "csv", "xlsx") if f in export.FORMATS]
-    cols = st.columns(len(formats) + 1)
-    for col, fmt in zip(cols, formats):
-        name = export.export_filename(ev.scenario.id, ev.dmz_ukrainian_side_km, ev.dmz_russian_side_km, fmt)
-        col.download_button(EXPORT_LABELS.get(fmt, fmt), panels.lazy_export(ev, fmt, page=map_page, extent=extent),
-                            file_name=name, mime=MIME.get(fmt), on_click="ignore", key=f"dl_{fmt}",
-                            width="stretch", help=EXPORT_HELP.get(fmt))
+    st.markdown(f"**{_('Download this view')}**")
+    st.caption(_("The map for publication: pick a size and an extent (or the map's current view), edit the title, "
+                 "subtitle and credit line; the layers follow the map's switches."))
+    view = session.map_view()
+    bounds = [[view["bounds"][0], view["bounds"][1]], [view["bounds"][2], view["bounds"][3]]] if view else None
+    options = publish.controls(ev.scenario.title, bounds, opts, key="pub")
+    publish.map_downloads(ev, options)
+    cols = st.columns(len(DATA_FORMATS) + 1)
+    for col, fmt in zip(cols, DATA_FORMATS):
+        name = export.export_filename(ev.scenario.id, ev.dmz_ukrainian_side_km, ev.dmz_russian_side_km, fmt,
+                                      params=export.scenario_params(ev.scenario))
+        col.download_button(DATA_LABELS[fmt], panels.lazy_export(ev, fmt), file_name=name, mime=MIME[fmt],
+                            on_click="ignore", key=f"dl_{fmt}", width="stretch", help=_(DATA_HELP[fmt]))
     with cols[-1]:
         panels.toml_download("TOML", entry.toml, entry.id, "dl_toml", width="stretch",
-                             help="The scenario itself, as a TOML file")
-    st.caption("Maps are made when you press the button (a few seconds). GeoJSON is in EPSG:4326, the "
-               "GeoPackage in EPSG:3035 with areas as computed; population figures are the 2022 resident "
-               "baseline, estimated.")
+                             help=_("The scenario itself, as a TOML file"))
+    st.caption(_("Files are made when you press the button (maps take a few seconds). GeoJSON is in EPSG:4326, "
+                 "the GeoPackage in EPSG:3035 with areas as computed; population figures are the 2022 resident "
+                 "baseline, estimated."))

@@ -53,13 +53,52 @@ def _widths(values: list[str] | None) -> list[tuple[float, float] | None]:
     return [parse_dmz(v) for v in values] if values else [None]
 
 
-def _extent(text: str):
+def _extent(text: str, bbox: str | None = None):
+    """The map extent from --extent, or from --bbox W,S,E,N (degrees) when given; checked once."""
     from borderline.printmap import parse_extent
 
+    if bbox is not None and text not in (None, "ukraine"):
+        raise UsageError("--bbox and --extent: give one of them")
     try:
-        return parse_extent(text)
+        return parse_extent(bbox if bbox is not None else text)
     except ValueError as exc:
-        raise UsageError(f"--extent: {exc}") from None
+        raise UsageError(f"{'--bbox' if bbox is not None else '--extent'}: {exc}") from None
+
+
+# -- publishing options (page, extent, title, subtitle, credit, layers, small multiples) -----------------
+
+
+def _map_options(args) -> dict:
+    """The map options of an export or report command, each checked once (exit 2 with one line)."""
+    from borderline.printmap import check_layers
+
+    if args.dpi is not None and (args.dpi <= 0 or args.dpi > 1200):
+        raise UsageError(f"--dpi {args.dpi}: give a resolution between 1 and 1200")
+    try:
+        layers = check_layers(args.layers) if args.layers is not None else None
+    except ValueError as exc:
+        raise UsageError(f"--layers: {exc}") from None
+    return {"page": args.page, "extent": _extent(args.extent, args.bbox), "dpi": args.dpi, "title": args.title,
+            "subtitle": args.subtitle, "credit": args.credit, "layers": layers}
+
+
+def _publishing_arguments(p, page: bool = True) -> None:
+    from borderline.printmap import LAYERS, PAGES
+
+    p.add_argument("--extent", default="ukraine", metavar="EXTENT",
+                   help="map extent: ukraine, east-south, or LON_MIN,LAT_MIN,LON_MAX,LAT_MAX")
+    p.add_argument("--bbox", metavar="W,S,E,N", help="map extent as a box in degrees (west, south, east, north)")
+    if page:
+        p.add_argument("--page", choices=tuple(PAGES), default="a4",
+                       help="map page size: a4 (landscape), slide (16:9), web (1200x800 px), square (1080x1080), "
+                            "story (1080x1920)")
+        p.add_argument("--dpi", type=int, default=None,
+                       help="PNG resolution (default: the page's, 300 for a4 and slide, 150 for the others)")
+    p.add_argument("--title", help="map title (default: the scenario's title)")
+    p.add_argument("--subtitle", help="map subtitle (default: DMZ widths, line of contact date, method; '' for none)")
+    p.add_argument("--credit", help="credit line (default: the data sources and the line of contact's source)")
+    p.add_argument("--layers", metavar="LIST",
+                   help=f"comma-separated layers to draw (default: all): {','.join(LAYERS)}")
 
 
 def cmd_export(args) -> int:
@@ -70,15 +109,41 @@ def cmd_export(args) -> int:
     except ExportError as exc:
         raise UsageError(f"--format: {exc}") from None
     widths = _widths(args.dmz_km)
-    extent = _extent(args.extent)
-    if args.dpi <= 0 or args.dpi > 1200:
-        raise UsageError(f"--dpi {args.dpi}: give a resolution between 1 and 1200")
+    options = _map_options(args)
+    if args.small_multiples is not None:
+        return _small_multiples(args, formats, widths, options)
     jobs = [(s, w, args.baseline, d) for (s, d), w in itertools.product(_scenarios(args), widths)]
-    paths = export(_Evaluations(jobs), formats, args.out, progress=not args.quiet, page=args.page, extent=extent,
-                   dpi=args.dpi)
+    paths = export(_Evaluations(jobs), formats, args.out, progress=not args.quiet, **options)
     for p in paths:
         print(p)
     return 0
+
+
+def _small_multiples(args, formats, widths, options) -> int:
+    """``export --small-multiples A,B,C``: one page of small maps of the scenarios, in each map format."""
+    from borderline.export import MAP_FORMATS, export_small_multiples
+    from scenarios.engine import evaluate
+    from scenarios.library import load_builtin
+
+    ids = [i.strip() for i in args.small_multiples.split(",") if i.strip()] + list(args.ids)
+    if not ids and not args.file:
+        raise UsageError("--small-multiples: give scenario ids, e.g. --small-multiples a,b,c")
+    if len(widths) > 1:
+        raise UsageError("--small-multiples: give at most one --dmz-km")
+    formats = [f for f in formats if f in MAP_FORMATS] if not args.format else formats
+    scenarios = _with_params([(load_builtin(i), None) for i in ids], getattr(args, "param", None))
+    scenarios += [(s, d) for s, d in _scenarios(argparse_files(args))] if args.file else []
+    evaluations = [evaluate(s, widths[0], args.baseline, d) for s, d in scenarios]
+    for path in export_small_multiples(evaluations, formats, args.out, **options):
+        print(path)
+    return 0
+
+
+def argparse_files(args):
+    """The args of only the --file scenarios (no ids)."""
+    import argparse
+
+    return argparse.Namespace(ids=[], file=args.file, param=getattr(args, "param", None))
 
 
 def cmd_report(args) -> int:
@@ -86,13 +151,16 @@ def cmd_report(args) -> int:
     from scenarios.engine import evaluate
 
     dmz = parse_dmz(args.dmz_km)
-    extent = _extent(args.extent)
+    extent = _extent(args.extent, args.bbox)
+    if args.all and (args.ids or args.file):
+        raise UsageError("--all: takes every built-in scenario; give no ids and no --file with it")
     scenarios = _scenarios(args)
     out = Path(args.out)
     if out.is_dir():
         raise UsageError(f"--out {out}: is a folder; give a file name such as {out / 'report.pdf'}")
+    # --all: every proposal against the baseline of its own day (no --baseline override unless given).
     evaluations = [evaluate(s, dmz, args.baseline, d) for s, d in scenarios]
-    print(write_report(evaluations, out, extent=extent, progress=not args.quiet))
+    print(write_report(evaluations, out, extent=extent, progress=not args.quiet, overview=args.all))
     return 0
 
 
@@ -111,11 +179,10 @@ def register(sub) -> None:
                    help="DMZ width in km, or UA:RU per side; repeat for a batch over widths (default: the "
                         "scenario's)")
     p.add_argument("--baseline", metavar="DATE", help="baseline control date (default: the scenario's)")
-    p.add_argument("--extent", default="ukraine", metavar="EXTENT",
-                   help="map extent: ukraine, east-south, or LON_MIN,LAT_MIN,LON_MAX,LAT_MAX")
-    p.add_argument("--page", choices=("a4", "slide"), default="a4",
-                   help="map page size: a4 (landscape) or slide (16:9)")
-    p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")
+    _publishing_arguments(p)
+    p.add_argument("--small-multiples", metavar="IDS",
+                   help="instead of one map per scenario, one page of small maps of these scenarios (A,B,C,...; "
+                        "same extent and scale), in the map formats asked for (default png,svg,pdf)")
     p.add_argument("--param", action="append", metavar="NAME=VALUE",
                    help="a scenario parameter, e.g. pullback_km=10 (repeatable; default: each one's default)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -135,5 +202,9 @@ def register(sub) -> None:
                    help="a scenario parameter, e.g. pullback_km=10 (repeatable; default: each one's default)")
     p.add_argument("--extent", default="ukraine", metavar="EXTENT",
                    help="map extent: ukraine, east-south, or LON_MIN,LAT_MIN,LON_MAX,LAT_MAX")
+    p.add_argument("--bbox", metavar="W,S,E,N", help="map extent as a box in degrees (west, south, east, north)")
+    p.add_argument("--all", action="store_true",
+                   help="every built-in proposal: a matrix against the baseline of each one's own day and a page "
+                        "of small-multiple maps, instead of the comparison and scenario pages")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_report)

@@ -25,6 +25,8 @@ import numpy as np
 import shapely
 
 from borderline.errors import ExportError  # noqa: F401  (re-exported)
+from borderline.i18n import _
+from geo.messages import N_
 from borderline.format import POPULATION_NOTE, fmt_date, fmt_width
 from borderline.printmap import ATTRIBUTION
 from borderline.style import PARTS, ZONES
@@ -36,13 +38,127 @@ FORMATS = ("gpkg", "geojson", "kml", "csv", "xlsx", "png", "svg", "pdf")
 MAP_FORMATS = ("png", "svg", "pdf")
 PART_LAYERS = ("russian_administered", "ceded_by_ukraine", "returned_to_ukraine", "contact_line",
                "dmz_ukrainian_side", "dmz_russian_side")
-SIDES = {"russia": "Russian-administered", "ukraine": "Ukrainian-held"}
+SIDES = {"russia": N_("Russian-administered"), "ukraine": N_("Ukrainian-held")}
 # Spreadsheets run a cell that starts with one of these as a formula (CSV/formula injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
-def export_filename(scenario_id: str, ua_km: float, ru_km: float, fmt: str) -> str:
-    """The file name of one export: ``<scenario>__dmz-<ua>-<ru>.<ext>`` (widths in km, e.g. 5 or 2.5)."""
-    return f"{scenario_id}__dmz-{fmt_width(float(ua_km))}-{fmt_width(float(ru_km))}.{fmt}"
+def extent_slug(extent) -> str:
+    """A file-name word for a map extent: "ukraine", "east-south", or "bbox-34-46.5-39-49" for a box."""
+    from borderline.printmap import parse_extent
+
+    extent = parse_extent(extent)
+    if isinstance(extent, str):
+        return extent
+    return "bbox-" + "-".join(f"{v:.2f}".rstrip("0").rstrip(".") for v in extent)
+
+
+def params_slug(params) -> str:
+    """A file-name part for scenario parameter values: ``__pullback_km-40`` (sorted by name; "" for none)."""
+    return "".join(f"__{name}-{fmt_width(float(value))}" for name, value in sorted(dict(params or {}).items()))
+
+
+def scenario_params(scenario) -> dict[str, float]:
+    """The parameter values a concrete scenario was made with (its parameters' defaults after with_params)."""
+    return {p.name: p.default for p in getattr(scenario, "parameters", None) or ()}
+
+
+def export_filename(scenario_id: str, ua_km: float, ru_km: float, fmt: str, page: str | None = None,
+                    extent=None, params=None) -> str:
+    """The file name of one export: ``<scenario>__dmz-<ua>-<ru>.<ext>`` (widths in km, e.g. 5 or 2.5), with
+    the scenario's parameter values when it has any (``__pullback_km-40``); maps (png, svg, pdf) add their
+    page size and extent, ``<scenario>__dmz-5-5_a4_ukraine.pdf``, so that sizes, extents and parameter
+    values never overwrite one another."""
+    stem = f"{scenario_id}__dmz-{fmt_width(float(ua_km))}-{fmt_width(float(ru_km))}{params_slug(params)}"
+    if fmt in MAP_FORMATS:
+        stem += f"_{page or 'a4'}_{extent_slug(extent or 'ukraine')}"
+    return f"{stem}.{fmt}"
+
+
+def small_multiples_filename(scenario_ids: Iterable[str], fmt: str, page: str = "a4", extent="ukraine") -> str:
+    """The file name of a small-multiples page: ``compare_<n>-scenarios_<page>_<extent>.<ext>`` with the
+    ids when they are few (``compare_a_b_c_a4_ukraine.png``)."""
+    ids = list(scenario_ids)
+    what = "_".join(ids) if len(ids) <= 4 and sum(map(len, ids)) <= 120 else f"{len(ids)}-scenarios"
+    return f"compare_{what}_{page}_{extent_slug(extent)}.{fmt}"
+
+
+# -- options the app's export controls offer (plain values; the widgets are in borderline.ui.publish) ----
+
+
+def page_choices() -> dict[str, str]:
+    """Page sizes for a picker: key -> label in the current language (the one table is printmap.PAGES)."""
+    from borderline.i18n import _
+    from borderline.printmap import PAGES
+
+    return {key: _(size.label) for key, size in PAGES.items()}
+
+
+def extent_choices() -> dict[str, str]:
+    """Extent presets for a picker: key -> label in the current language."""
+    from borderline.i18n import _
+
+    return {"ukraine": _("All of Ukraine"), "east-south": _("East and south")}
+
+
+def view_extent(bounds) -> tuple[float, float, float, float]:
+    """The extent of the app's current view: ``bounds`` as (west, south, east, north) degrees, Leaflet's
+    [[south, west], [north, east]], or st_folium's {"_southWest": {"lat", "lng"}, "_northEast": {...}}.
+    Checked once by printmap.parse_extent; ExportError if it is not a usable box."""
+    from borderline.printmap import parse_extent
+
+    try:
+        if isinstance(bounds, dict):
+            sw, ne = bounds["_southWest"], bounds["_northEast"]
+            bounds = (sw["lng"], sw["lat"], ne["lng"], ne["lat"])
+        elif len(bounds) == 2 and all(len(c) == 2 for c in bounds):
+            (s_, w_), (n_, e_) = bounds
+            bounds = (w_, s_, e_, n_)
+        box = parse_extent(tuple(round(float(v), 4) for v in bounds))
+    except (TypeError, ValueError, KeyError) as exc:
+        raise ExportError(f"current view: {exc}") from None
+    return box
+
+
+def layers_from_map_options(options) -> frozenset[str]:
+    """The print layers that match the app's layer switches (a webmap.MapOptions or any object with its
+    boolean fields: oblasts, dnieper, settlements, contact_line, dmz, zones, changes)."""
+    from borderline.printmap import LAYERS
+
+    on = set(LAYERS)
+    switches = {"oblasts": ("admin1",), "dnieper": ("dnieper",), "settlements": ("settlements", "labels"),
+                "contact_line": ("contact_line",), "dmz": ("dmz",), "zones": ("zones",),
+                "changes": ("ceded", "returned", "baseline_line")}
+    for name, layers in switches.items():
+        if not getattr(options, name, True):
+            on -= set(layers)
+    return frozenset(on)
+
+
+def check_map_options(options: dict) -> dict:
+    """Check the map options of an export once (page, extent, dpi, title, subtitle, credit, layers) and
+    return them ready for printmap; ExportError with one line naming the option otherwise."""
+    from borderline.printmap import check_layers, page_size, parse_extent
+
+    out = dict(options)
+    try:
+        if "page" in out:
+            page_size(out["page"])
+        if "extent" in out:
+            out["extent"] = parse_extent(out["extent"])
+        if out.get("layers") is not None:
+            out["layers"] = check_layers(out["layers"])
+    except ValueError as exc:
+        raise ExportError(str(exc)) from None
+    dpi = out.get("dpi")
+    if dpi is not None and not 1 <= float(dpi) <= 1200:
+        raise ExportError(f"dpi {dpi}: give a resolution between 1 and 1200")
+    for key in ("title", "subtitle", "credit"):
+        if out.get(key) is not None:
+            out[key] = " ".join(str(out[key]).split())[:300]  # one line; long enough for any real title
+    unknown = set(out) - {"page", "extent", "dpi", "title", "subtitle", "credit", "layers"}
+    if unknown:
+        raise ExportError(f"map option {', '.join(sorted(unknown))}: not known")
+    return out
 
 
 def check_formats(formats: str | Iterable[str]) -> list[str]:
@@ -60,13 +176,15 @@ def check_formats(formats: str | Iterable[str]) -> list[str]:
 def metric_rows(metrics: Metrics) -> list[dict]:
     """The numeric metrics as rows (key, label, value, unit); keys are the JSON paths of
     ``borderline evaluate --json`` joined by dots, zones as ``zone:<name>.km2`` and ``.population``."""
-    rows = [{"key": mm.key, "label": mm.label_marked, "value": metrics.value(mm.key), "unit": mm.unit}
+    rows = [{"key": mm.key, "label": _(mm.label_marked), "value": metrics.value(mm.key), "unit": mm.unit}
             for mm in FIELD_MEASURES]
     for z in metrics.zones:
-        kind = ZONES[z.type].label.lower() if z.type in ZONES else z.type
-        rows.append({"key": f"zone:{z.name}.km2", "label": f"Zone {z.name} ({kind}), area",
+        kind = _(ZONES[z.type].label).lower() if z.type in ZONES else z.type
+        rows.append({"key": f"zone:{z.name}.km2",
+                     "label": _("Zone {name} ({kind}), area").format(name=z.name, kind=kind),
                      "value": z.km2, "unit": "km²"})
-        rows.append({"key": f"zone:{z.name}.population", "label": f"Zone {z.name} ({kind}), population*",
+        rows.append({"key": f"zone:{z.name}.population",
+                     "label": _("Zone {name} ({kind}), population*").format(name=z.name, kind=kind),
                      "value": z.population, "unit": "people"})
     return rows
 
@@ -128,8 +246,9 @@ def _xlsx(evaluation) -> bytes:
     ws = wb.active
     ws.title = "metrics"
     put(ws, ["key", "label", "value", "unit"])
-    for key, label in (("scenario", "Scenario id"), ("title", "Title"), ("baseline", "Baseline control date")):
-        put(ws, [key, label, getattr(m, key), ""])
+    for key, label in (("scenario", N_("Scenario id")), ("title", N_("Title")),
+                       ("baseline", N_("Baseline control date"))):
+        put(ws, [key, _(label), getattr(m, key), ""])
     for r in metric_rows(m):
         put(ws, [r["key"], r["label"], r["value"], r["unit"]])
     ws = wb.create_sheet("by_oblast")
@@ -139,7 +258,7 @@ def _xlsx(evaluation) -> bytes:
     ws = wb.create_sheet("settlements_changing_hands")
     put(ws, list(SETTLEMENT_COLUMNS))
     for s in m.settlements_changing_hands:
-        put(ws, [SIDES.get(v, v) if name.endswith("_side") else v
+        put(ws, [_(SIDES[v]) if name.endswith("_side") and v in SIDES else v
                  for name, v in ((name, getattr(s, name)) for name, _, _ in _columns(SettlementChange))])
     ws = wb.create_sheet("method")
     put(ws, ["topic", "text"])
@@ -308,15 +427,16 @@ _WRITERS = {"gpkg": _gpkg, "geojson": _geojson, "kml": _kml, "csv": _csv, "xlsx"
 def render_bytes(evaluation, fmt: str, **map_options) -> bytes:
     """The content of one evaluation in one format (see FORMATS).
 
-    ``map_options`` go to the map formats (png, svg, pdf): ``page`` ("a4" or "slide"),
-    ``extent`` ("ukraine", "east-south" or a lon/lat box) and ``dpi`` (PNG, default 300).
-    GeoJSON and KML are in EPSG:4326, the GeoPackage in EPSG:3035 (areas as computed).
+    ``map_options`` go to the map formats (png, svg, pdf): ``page`` (a key of printmap.PAGES: a4, slide,
+    web, square, story), ``extent`` ("ukraine", "east-south" or a lon/lat box), ``dpi`` (PNG, default the
+    page's), ``title``, ``subtitle``, ``credit`` (None: the defaults) and ``layers`` (printmap.LAYERS to
+    draw; None: all). GeoJSON and KML are in EPSG:4326, the GeoPackage in EPSG:3035 (areas as computed).
     """
     fmt = check_formats([fmt])[0]
     if fmt in MAP_FORMATS:
         from borderline.printmap import render
 
-        return render(evaluation, fmt, **map_options)
+        return render(evaluation, fmt, **check_map_options(map_options))
     return _WRITERS[fmt](evaluation)
 
 
@@ -369,6 +489,7 @@ def export(evaluations, formats, out_dir, progress: bool = False, **map_options)
     files already completed stay, the one being written is removed.
     """
     formats = check_formats(formats)
+    map_options = check_map_options(map_options)
     out = prepare_folder(out_dir)
     from tqdm import tqdm
 
@@ -377,8 +498,37 @@ def export(evaluations, formats, out_dir, progress: bool = False, **map_options)
     with tqdm(total=total, disable=not progress, file=sys.stderr, unit="file", dynamic_ncols=True) as bar:
         for ev in evaluations:
             for fmt in formats:
-                path = out / export_filename(ev.scenario.id, ev.dmz_ukrainian_side_km, ev.dmz_russian_side_km, fmt)
+                path = out / export_filename(ev.scenario.id, ev.dmz_ukrainian_side_km, ev.dmz_russian_side_km, fmt,
+                                             map_options.get("page"), map_options.get("extent"),
+                                             scenario_params(ev.scenario))
                 bar.set_postfix_str(path.name, refresh=False)
                 written.append(write_atomic(path, render_bytes(ev, fmt, **map_options)))
                 bar.update()
     return written
+
+
+def render_small_multiples(evaluations, fmt: str, **map_options) -> bytes:
+    """One page of small multiples of ``evaluations`` (the app's compared scenarios) in png, svg or pdf:
+    same extent and scale, a panel per scenario with its title and line date. ``map_options`` as for
+    :func:`render_bytes` (``layers`` applies to every panel)."""
+    from borderline.printmap import render_small_multiples as render
+
+    if fmt not in MAP_FORMATS:
+        raise ExportError(f"small multiples: format {fmt!r}: choose from {','.join(MAP_FORMATS)}")
+    return render(list(evaluations), fmt, **check_map_options(map_options))
+
+
+def export_small_multiples(evaluations, formats, out_dir, **map_options) -> list[Path]:
+    """Write the small-multiples page of ``evaluations`` in each map format to ``out_dir`` under
+    :func:`small_multiples_filename` names (atomic writes); returns the paths."""
+    formats = check_formats(formats)
+    bad = [f for f in formats if f not in MAP_FORMATS]
+    if bad:
+        raise ExportError(f"small multiples: format {', '.join(bad)}: choose from {','.join(MAP_FORMATS)}")
+    map_options = check_map_options(map_options)
+    out = prepare_folder(out_dir)
+    evaluations = list(evaluations)
+    ids = [ev.scenario.id for ev in evaluations]
+    return [write_atomic(out / small_multiples_filename(ids, fmt, map_options.get("page", "a4"),
+                                                        map_options.get("extent", "ukraine")),
+                         render_small_multiples(evaluations, fmt, **map_options)) for fmt in formats]

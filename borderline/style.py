@@ -168,3 +168,69 @@ COMPARE: dict[str, Style] = {
 
 # An area the user uploaded (the app's import view), before it is used in a scenario.
 UPLOADED = Style("Uploaded area", fill="#88CCEE", edge="#332288", fill_opacity=0.35, line_width=1.6, z=3)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Web map only (borderline.webmap): styles the printed map does not use.
+
+# The web basemap's sea is light blue; a zone fill of that family could be taken for water, so on the web such a
+# zone is filled grey (an area neither army holds) and keeps its own edge and dash.
+WEB_SEA_LIKE_FILLS = frozenset({"#88CCEE", "#DCEBF5", "#9DB9CF", "#4477AA", "#77AADD", "#99DDFF"})
+WEB_ZONE_FILL = "#AAAAAA"
+
+
+WEB_MIN_SEA_CONTRAST = 30  # the least difference (0–255, in the most different channel) from the sea's colour
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    c = colour.lstrip("#")
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+def shown_over_white(fill: str, opacity: float) -> tuple[float, float, float]:
+    """The colour a fill shows at an opacity over white (Ukraine's land on the web map)."""
+    return tuple(255 * (1 - opacity) + c * opacity for c in _rgb(fill))
+
+
+def sea_contrast(fill: str, opacity: float) -> float:
+    """How far a fill over white is from the web map's sea colour (the most different channel, 0–255)."""
+    sea = _rgb(BASEMAP["sea"].fill)
+    return max(abs(a - b) for a, b in zip(shown_over_white(fill, opacity), sea))
+
+
+def web_zone_style(zone_type: str) -> Style:
+    """The web map's style of a zone type: its shared style, with a sea-like fill replaced by grey and a pale
+    fill made just dense enough to stand apart from the sea."""
+    try:
+        s = zone_style(zone_type)
+    except KeyError:  # a type this version does not know yet: drawn plainly rather than not at all
+        s = Style(zone_type.replace("_", " "), fill=WEB_ZONE_FILL, edge="#555555", fill_opacity=0.35,
+                  line_width=1.0, dash="4 3", z=4)
+    fill, opacity = s.fill, s.fill_opacity
+    if not fill:
+        return s
+    if fill.upper() in WEB_SEA_LIKE_FILLS:
+        fill, opacity = WEB_ZONE_FILL, max(opacity, 0.4)
+    while sea_contrast(fill, opacity) <= WEB_MIN_SEA_CONTRAST and opacity < 0.6:
+        opacity = round(opacity + 0.05, 2)
+    if (fill, opacity) == (s.fill, s.fill_opacity):
+        return s
+    return Style(s.label, fill=fill, edge=s.edge, fill_opacity=opacity, line_width=max(s.line_width, 1.2),
+                 dash=s.dash, hatch=s.hatch, z=s.z)
+
+
+# A named site (nuclear plant, dam, spit...) on the web map: a ringed marker above the areas.
+WEB_SITE = Style("Site", fill="#FFFFFF", edge="#117733", fill_opacity=0.95, line_width=2.2, z=8)
+
+# The one-map comparison: the areas only in A, only in B and in both.
+COMPARE_OVERLAY: dict[str, Style] = {
+    "both": Style("Russian-administered in A and B", fill="#CC6677", edge="#CC6677", fill_opacity=0.25,
+                  line_width=0.0, z=2),
+    "only_a": Style("Russian-administered in A only", fill="#882255", edge="#882255", fill_opacity=0.65,
+                    line_width=0.6, z=3),
+    "only_b": Style("Russian-administered in B only", fill="#117733", edge="#117733", fill_opacity=0.6,
+                    line_width=0.6, z=3),
+}
+
+# A place the reader searched for on the web map: a bright ring around it.
+WEB_FOUND = Style("Place searched for", fill="#FFFFFF", edge="#CC3311", fill_opacity=0.15, line_width=3.5, z=9)

@@ -3,8 +3,14 @@
 An ``UploadStore`` belongs to one session and is never shared: it holds at most
 ``MAX_AREAS`` areas under keys ``area-1``, ``area-2``, … (never reused, so a
 removed area's key cannot come to mean another polygon), drops the oldest
-beyond that, and files the same polygon only once. It is a read-only mapping of
-key → ``StoredArea``; ``add``, ``add_file`` and ``remove`` change it.
+beyond that, and files the same polygon only once: a second upload of it, under
+any name, gets the first one's key, and ``add_file_checked`` says which area it
+is the same as (never a silent reuse). It is a read-only mapping of key →
+``StoredArea``; ``add``, ``add_file`` and ``remove`` change it.
+
+An uploaded area may reach past Ukraine's internationally recognized border (a
+box drawn over the front, say); ``AreaInfo`` says how much of it lies inside
+Ukraine and how much outside, since a scenario counts only the part inside.
 """
 
 from __future__ import annotations
@@ -29,6 +35,18 @@ class AreaInfo:
     crs: str
     features: int
     notes: tuple[str, ...] = ()
+    km2_in_ukraine: float | None = None  # the part inside Ukraine's recognized territory (None: not measured)
+    bounds: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max (EPSG:4326)
+
+    @property
+    def km2_outside(self) -> float:
+        """The part outside Ukraine's recognized territory, km² (0 when not measured)."""
+        return max(self.km2 - self.km2_in_ukraine, 0.0) if self.km2_in_ukraine is not None else 0.0
+
+    @property
+    def straddles_border(self) -> bool:
+        """Whether a noticeable part (over 0.5 % and 1 km²) lies outside Ukraine."""
+        return self.km2_outside > max(1.0, 0.005 * self.km2)
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,20 @@ class StoredArea:
 def digest(geojson: dict) -> str:
     """A fingerprint of a geometry's content (key order does not matter)."""
     return hashlib.sha256(json.dumps(geojson, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def inside_ukraine_km2(geometry) -> float | None:
+    """The area (km², EPSG:3035) of a geometry (EPSG:4326) inside Ukraine's recognized territory."""
+    import shapely
+
+    from geo.crs import area_km2, to_equal_area
+    from geo.projected import projected
+
+    try:
+        return float(area_km2(shapely.intersection(to_equal_area(geometry), projected().ukraine)))
+    except Exception:  # the figure is a note: without it the upload still works
+        log.exception("the part of an upload inside Ukraine could not be measured")
+        return None
 
 
 class UploadStore(Mapping):
@@ -100,8 +132,18 @@ class UploadStore(Mapping):
         if tolerance:
             notes.append(f"simplified to {tolerance:,.0f} m for use in a scenario")
         info = AreaInfo(file=area.filename, km2=area.km2, crs=area.source_crs, features=area.features,
-                        notes=tuple(notes))
+                        notes=tuple(notes), km2_in_ukraine=inside_ukraine_km2(area.geometry),
+                        bounds=tuple(float(b) for b in area.geometry.bounds))
         return self.add(geojson, area.name, info)
+
+    def add_file_checked(self, filename: str, data: bytes) -> tuple[str, StoredArea | None]:
+        """``add_file``, and the area already filed with the same polygon (None when it is new).
+
+        The same polygon is filed once; the caller says so (the file's name may differ from the first).
+        """
+        before = dict(self._areas)
+        key = self.add_file(filename, data)
+        return key, before.get(key)
 
     def remove(self, key: str) -> None:
         self._areas.pop(key, None)

@@ -98,7 +98,7 @@ class UserLibrary:
         if path.exists() and not overwrite:
             raise ScenarioError(f"a scenario {scenario.id!r} already exists in {self.folder}")
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, dumps(scenario))
+        write_atomic(path, dumps(scenario, style="readable"))
         return path
 
     def add(self, scenario: Scenario, replace: bool = False) -> Path:

@@ -478,6 +478,123 @@ def load(path: str | Path) -> Scenario:
     return loads(text, str(path))
 
 
-def dumps(scenario: Scenario) -> str:
-    """The scenario as TOML text (round-trips through loads)."""
-    return tomli_w.dumps(scenario.model_dump(mode="json", exclude_none=True))
+def dumps(scenario: Scenario, style: str = "plain") -> str:
+    """The scenario as TOML text (round-trips through loads).
+
+    ``style="plain"``: tomli_w's nested tables (the canonical text the app caches evaluations on);
+    ``style="readable"``: the inline style of the README and ``scenarios/library/`` (an expression is one
+    inline table, its lists broken one item a line), for files people read and edit.
+    """
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    if style == "readable":
+        return to_toml_readable(data)
+    if style != "plain":
+        raise ValueError(f"dumps: unknown style {style!r}; use 'plain' or 'readable'")
+    return tomli_w.dumps(data)
+
+
+# The readable style, used by dumps(style="readable") only.
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_LINE_CHARS = 100  # an inline value longer than this is broken, one list item a line
+
+
+def to_toml_readable(data: dict) -> str:
+    """A scenario table (as from ``model_dump(mode="json")``) as TOML in the library's inline style."""
+    lines: list[str] = []
+    _table_body(lines, data, [])
+    for key, value in data.items():
+        if isinstance(value, dict):
+            lines += ["", f"[{_key(key)}]"]
+            _table_body(lines, value, [key])
+    for key, value in data.items():
+        if _is_table_list(value):
+            for item in value:
+                lines += ["", f"[[{_key(key)}]]"]
+                _table_body(lines, item, [key])
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def _is_table_list(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _is_expression(value) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in _KINDS
+
+
+def _table_body(lines: list[str], table: dict, path: list[str]) -> None:
+    """The ``key = value`` lines of a table; at the top level, sub-tables and table lists come later,
+    and in a table list an expression (a zone's area) becomes a sub-table ``[zones.area]``."""
+    top, subtables = not path, []
+    for key, value in table.items():
+        if top and (isinstance(value, dict) or _is_table_list(value) or value == []):
+            continue  # tables come after the keys; an empty list is the default
+        if len(path) == 1 and not top and _is_expression(value) and path[0] != "territory":
+            subtables.append((key, value))
+            continue
+        text = _long_string(value) if isinstance(value, str) else _inline(value, 0, len(_key(key)) + 3)
+        lines.append(f"{_key(key)} = {text}")
+    for key, value in subtables:
+        lines += ["", f"[{'.'.join(_key(k) for k in [*path, key])}]"]
+        _table_body(lines, value, [*path, key, "_"])
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else _string(key)
+
+
+def _string(text: str) -> str:
+    import json
+
+    # A JSON string is a TOML basic string, except that TOML also forbids DEL unescaped.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _long_string(text: str) -> str:
+    """A string, as a multi-line string whose lines end in a backslash when it is too long for one line."""
+    escaped = _string(text)[1:-1]
+    if len(escaped) <= _LINE_CHARS:
+        return f'"{escaped}"'
+    rows, row = [], ""
+    for word in re.split(r"(?<= )(?=[^ ])", escaped):  # break after a space, before a non-space only
+        if row and len(row) + len(word) > _LINE_CHARS:
+            rows.append(row)
+            row = ""
+        row += word
+    rows.append(row)
+    # A line-ending backslash drops the newline and the next line's leading spaces, which never start a row.
+    return '"""' + "\\\n".join(rows) + '"""'
+
+
+def _scalar(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def inline_toml(value) -> str:
+    """A value (an expression, a list, a scalar) as a TOML inline value in the readable style."""
+    return _inline(value, 0)
+
+
+def _inline(value, indent: int, lead: int = 0) -> str:
+    """A TOML inline value; a list holding tables that is too long for a line is broken one item a line.
+
+    ``indent``: the indentation of the line the value is on; ``lead``: the characters before it on that line.
+    """
+    if isinstance(value, dict):
+        body = ", ".join(f"{_key(k)} = {_inline(v, indent, lead + len(k) + 5)}" for k, v in value.items())
+        return f"{{ {body} }}" if body else "{}"
+    if not isinstance(value, list):
+        return _scalar(value)
+    flat = "[" + ", ".join(_inline(v, indent) for v in value) + "]"
+    fits = len(flat) + indent + lead <= _LINE_CHARS
+    if "\n" not in flat and (fits or not any(isinstance(v, dict) for v in value)):
+        return flat
+    pad = " " * (indent + 4)
+    items = "".join(f"{pad}{_inline(v, indent + 4)},\n" for v in value)
+    return f"[\n{items}{' ' * indent}]"

@@ -27,6 +27,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "about", "blob", "chrome-error"}
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+GRID_FRAME = 'iframe[srcdoc*="bl-grid"]'  # the comparison's small maps (one frame, st.iframe)
 
 
 def chromium_path() -> str | None:
@@ -148,6 +149,18 @@ def wait_for_map(page, timeout_ms: float = 60_000, index: int = 0) -> int:
     frame = map_frame(page, index)
     frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=timeout_ms)
     return frame.locator("path.leaflet-interactive").count()
+
+
+def wait_for_grid(page, maps: int, timeout_ms: float = 60_000):
+    """Wait until the comparison's frame has drawn ``maps`` maps with their polygons; return its frame locator."""
+    frame = page.frame_locator(GRID_FRAME).first
+    frame.locator(f"#blm{maps - 1} path.leaflet-interactive").first.wait_for(state="attached", timeout=timeout_ms)
+    return frame
+
+
+def folium_frame(page):
+    """The Frame (not a locator) of the first st_folium map, to run scripts in."""
+    return next(f for f in page.frames if "streamlit_folium" in f.url)
 
 
 def legend_text(page) -> str:

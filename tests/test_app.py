@@ -109,9 +109,8 @@ def test_per_side_widths_change_one_side_only(home):
 
 def test_compare_shows_deltas(home):
     at = start({"view": "compare", "s": "status-quo-2025-02", "b": "four-oblasts-claim"})
-    table = next(d.value for d in at.dataframe if "B − A" in d.value.columns)
-    row = table.loc[table["Measure"] == "Russian-administered"].iloc[0]
-    assert row["B − A"].startswith("+")
+    table = next(t.value for t in at.table if "B − A" in t.value.columns)
+    assert table.loc["Russian-administered", "B − A"].startswith("+")
     at.sidebar.radio(key="w_layout").set_value("overlay").run()
     assert_healthy(at)
     assert qp(at, "layout") == "overlay"
@@ -150,7 +149,7 @@ def test_editor_saves_a_scenario_that_appears_in_the_list_and_evaluates(home):
     at.button(key="ed_save").click().run()
     assert_healthy(at)
     assert (home / "scenarios" / "test-donetsk-only.toml").exists()
-    assert any("Saved test-donetsk-only" in plain(s.value) for s in at.success)
+    assert any("Saved test-donetsk-only" in plain(t.value) for t in at.toast)
     at.sidebar.radio(key="w_view").set_value("map").run()
     picker = at.sidebar.selectbox(key="w_scenario")
     assert "test-donetsk-only" in picker.options or any("test-donetsk-only" in o for o in picker.options)
@@ -162,7 +161,7 @@ def test_editor_saves_a_scenario_that_appears_in_the_list_and_evaluates(home):
 def test_editor_refuses_an_invalid_draft_with_a_message(home):
     at = start()
     build_in_editor(at, "No territory", [])
-    assert any("choose at least one oblast" in e for e in errors(at))
+    assert any("choose at least one oblast" in plain(w.value) for w in at.warning)
     at.button(key="ed_save").click().run()
     assert_healthy(at)
     assert not (home / "scenarios" / "no-territory.toml").exists()
@@ -280,14 +279,15 @@ def test_upload_over_25_mb_is_refused_in_the_page(home):
 
 def test_every_layer_switch_can_be_turned_off(home):
     at = start({"s": "claim-with-referendum-zone", "ua": "10", "ru": "10"})
-    for key in ("lay_zones", "lay_dmz", "lay_line", "lay_changes", "lay_oblasts", "lay_dnieper", "lay_cities"):
-        at.sidebar.toggle(key=key).set_value(False)
+    for key in ("zones", "dmz", "contact_line", "changes", "oblasts", "dnieper", "settlements", "labels", "sites"):
+        at.sidebar.toggle(key=f"w_lay_{key}").set_value(False)
     at.run()
     assert_healthy(at)
     assert not errors(at)
     legend = next(h.value for h in at.get("html") if "bl-legend-title" in h.value)
     assert "Russian-administered" in legend
     assert "Referendum zone" not in legend and "Oblast border" not in legend and "DMZ" not in legend
+    assert qp(at, "off") == "zones,dmz,contact_line,changes,oblasts,dnieper,settlements,labels,sites"
 
 
 def test_an_unsaved_draft_survives_a_visit_to_another_view(home):

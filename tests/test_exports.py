@@ -70,7 +70,8 @@ def _file(exported, fmt) -> Path:
 
 
 def test_file_names_are_deterministic():
-    assert export_filename("donbas-withdrawal", 5, 5, "png") == "donbas-withdrawal__dmz-5-5.png"
+    assert export_filename("donbas-withdrawal", 5, 5, "csv") == "donbas-withdrawal__dmz-5-5.csv"
+    assert export_filename("donbas-withdrawal", 5, 5, "png") == "donbas-withdrawal__dmz-5-5_a4_ukraine.png"
     assert export_filename("x", 2.5, 10.0, "gpkg") == "x__dmz-2.5-10.gpkg"
     assert export_filename("x", 0, 0.25, "kml") == "x__dmz-0-0.25.kml"
 
@@ -417,7 +418,7 @@ def test_map_labels_do_not_overlap_and_the_big_cities_are_named(ev):
         fig = printmap.figure(ev, "a4", "ukraine", dpi=100)
         renderer = fig.canvas.get_renderer()
         ax = fig.axes[0]
-        labels = [t for t in ax.texts if t.get_zorder() == 9]  # halos sit just below, at 8.9
+        labels = [t for t in printmap.layer_artists(ax, "labels") if t.get_zorder() == 9]  # halos: 8.9
         boxes = [t.get_window_extent(renderer) for t in labels]
     names = {t.get_text() for t in labels}
     assert {"Kyiv", "Kharkiv", "Odesa", "Dnipro", "Zaporizhzhia", "Lviv"} <= names

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
+from borderline import style as st_style
 from borderline import webmap
 from scenarios.engine import evaluate
 from scenarios.library import load_builtin
@@ -105,3 +107,146 @@ def test_city_labels_are_tiered_by_population():
     assert tiers["Kyiv"] == 1
     assert all(1 <= t <= 4 for t in tiers.values())
     assert len(cities) >= 50
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Issue 13: labels, credits, zoom, tiles, zones, sites, small multiples and the overlay
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("zoom", list(webmap.LABEL_ZOOMS))
+def test_labels_never_overlap_at_any_zoom(zoom):
+    boxes = webmap.label_boxes(webmap.basemap_layers()["labels"], zoom)
+    assert boxes, f"no label at zoom {zoom}"
+    for i, (name_a, a) in enumerate(boxes):
+        for name_b, b in boxes[i + 1:]:
+            assert not _overlap(a, b), f"zoom {zoom}: {name_a} overlaps {name_b}"
+
+
+def test_donetsk_and_makiivka_do_not_overlap_at_zoom_8_and_both_are_named_close_in():
+    labels = webmap.basemap_layers()["labels"]
+    at8 = dict(webmap.label_boxes(labels, 8))
+    assert "Donetsk" in at8
+    if "Makiivka" in at8:
+        assert not _overlap(at8["Donetsk"], at8["Makiivka"])
+    assert "Makiivka" in dict(webmap.label_boxes(labels, 9)) or "Makiivka" in at8
+
+
+def test_country_scale_names_cities_and_oblasts():
+    labels = webmap.basemap_layers()["labels"]
+    for zoom in (5, 6):
+        oblasts = [it["text"] for it in labels if zoom in it["at"] and "bl-oblast" in it["cls"]]
+        cities = [it["text"] for it in labels if zoom in it["at"] and "bl-oblast" not in it["cls"]]
+        assert len(oblasts) >= 10, f"zoom {zoom}: oblast names {oblasts}"
+        assert len(cities) >= 6, f"zoom {zoom}: city names {cities}"
+    assert {"Kyiv", "Kharkiv", "Odesa", "Dnipro", "Lviv"} <= {n for n, _ in webmap.label_boxes(labels, 6)}
+
+
+def test_cities_have_hover_details_with_oblast_and_population():
+    kyiv = next(f for f in webmap.basemap_layers()["cities"]["features"] if f["properties"]["label"] == "Kyiv")
+    tip = kyiv["properties"]["tip"]
+    assert "Kyiv" in tip and "GeoNames" in tip and re.search(r"\d,\d{3},\d{3}", tip)
+
+
+def test_credits_are_shown_and_the_leaflet_prefix_is_not(referendum_layers):
+    html = webmap.standalone_html(webmap.scenario_map(referendum_layers, webmap.MapOptions()))
+    assert "setPrefix(false)" in html
+    for credit in ("Natural Earth", "GeoNames", "OCHA", "DeepStateMap.Live"):
+        assert credit in html
+    assert f'"maxZoom": {webmap.MAX_ZOOM}' in html and webmap.MAX_ZOOM <= 13
+
+
+def test_online_tiles_keep_the_embedded_basemap_under_them(referendum_layers):
+    on = webmap.standalone_html(webmap.scenario_map(referendum_layers, webmap.MapOptions(online_tiles=True)))
+    sea = st_style.BASEMAP["sea"].fill
+    assert f'"fillColor": "{sea}"' in on, "the embedded sea is not drawn under the tiles"
+    # the basemap pane lies under Leaflet's tile pane (z-index 200)
+    assert re.search(r'createPane\(\s*"bl-base"\);\s*\S+\.style\.zIndex = 150;', on), "pane order"
+
+
+def test_zone_fills_cannot_be_taken_for_the_sea():
+    def rgb(colour):
+        return np.array([int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)], dtype=float)
+
+    white, sea = rgb("#FFFFFF"), rgb(st_style.BASEMAP["sea"].fill)
+    for zone_type in st_style.ZONES:
+        s = st_style.web_zone_style(zone_type)
+        shown = white * (1 - s.fill_opacity) + rgb(s.fill) * s.fill_opacity  # over Ukraine's white
+        assert np.abs(shown - sea).max() > 25, f"{zone_type}: {s.fill} at {s.fill_opacity} looks like the sea"
+        assert s.fill.upper() not in st_style.WEB_SEA_LIKE_FILLS
+
+
+def test_sites_are_drawn_with_their_status():
+    ev = evaluate(load_builtin("us-28-point-plan-2025-11"))
+    layers = webmap.scenario_layers(ev)
+    sites = layers["sites"]["features"]
+    assert len(sites) == len(ev.sites) > 0
+    npp = next(f for f in sites if f["properties"]["id"] == "zaporizhzhia-npp")
+    tip = npp["properties"]["tip"]
+    assert "In this scenario" in tip and "On the baseline" in tip and "Russian-administered" in tip
+    html = webmap.standalone_html(webmap.scenario_map(layers, webmap.MapOptions()))
+    assert "Zaporizhzhia nuclear power plant" in html
+    off = webmap.standalone_html(webmap.scenario_map(layers, webmap.MapOptions(sites=False)))
+    assert "Zaporizhzhia nuclear power plant" not in off
+    spit = next(f for f in layers["site_areas"]["features"] if "Kinburn" in f["properties"]["tip"])
+    assert spit["geometry"]["type"] in ("Polygon", "MultiPolygon")  # the spit is an area, outlined
+
+
+FOUR = ("status-quo-2025-02", "donbas-withdrawal", "four-oblasts-claim", "claim-with-referendum-zone")
+
+
+@pytest.fixture(scope="module")
+def four_evaluations():
+    return [evaluate(load_builtin(sid), (10.0, 10.0)) for sid in FOUR]
+
+
+def test_four_small_maps_share_one_basemap_and_stay_under_2_mb(four_evaluations):
+    layers = [webmap.scenario_layers(ev) for ev in four_evaluations]
+    html = webmap.grid_html(layers, list(FOUR), webmap.MapOptions(), webmap.INLINE, 300)
+    assert len(html.encode("utf-8")) <= MAX_PAYLOAD_BYTES
+    assert html.count('"sea":') == 1 and html.count('"admin1":') == 1, "the basemap is written more than once"
+    assert all(f'id="blm{i}"' in html for i in range(4))
+    assert loaded_urls(html) == []
+    served = webmap.grid_html(layers, list(FOUR), webmap.MapOptions(), webmap.served("/component/x/"), 300)
+    assert all(u.startswith("/component/x/") for u in loaded_urls(served))
+
+
+def test_the_overlay_fills_only_a_only_b_and_draws_dmz_and_zones(four_evaluations):
+    a_ev, b_ev = four_evaluations[0], four_evaluations[3]
+    a = webmap.outline_layers(a_ev, "A", b_ev)
+    b = webmap.outline_layers(b_ev, "B")
+    diff = a["diff"]
+    def km2_of(key):
+        tip = diff[key]["features"][0]["properties"]["tip"]
+        return float(re.search(r"([\d,.]+)\s*km²", tip).group(1).replace(",", ""))
+
+    ra = a_ev.metrics.russian_administered_km2
+    rb = b_ev.metrics.russian_administered_km2
+    assert km2_of("only_b") == pytest.approx(rb - ra + (km2_of("only_a") if "only_a" in diff else 0.0), rel=0.01)
+    assert km2_of("both") == pytest.approx(ra - (km2_of("only_a") if "only_a" in diff else 0.0), rel=0.01)
+    specs = webmap.overlay_specs(a, b, webmap.MapOptions())
+    styles = [s["style"] for s in specs]
+    assert any(s["fillColor"] == st_style.PARTS["dmz_ukrainian_side"].fill for s in styles)
+    assert any(s["fillColor"] == st_style.web_zone_style("referendum").fill for s in styles)
+    assert any(s.get("dashArray") for s in styles if s["fillColor"] == st_style.PARTS["dmz_russian_side"].fill)
+    html = webmap.grid_html([], ["A and B"], webmap.MapOptions(), webmap.INLINE, 500, overlay=(a, b))
+    assert html.count('class="bl-small"') == 1
+
+
+def test_the_place_popup_says_both_sides_and_the_history():
+    from geo.places import describe, find_place
+
+    info = describe(find_place("Pokrovsk", admin1="UA-14"))
+    html = webmap.place_popup(info, "russia", "ukraine", "2025-02-12")
+    assert "Pokrovsk" in html and "Donetsk Oblast" in html and "left" in html
+    assert "On the baseline (2025-02-12): Ukrainian-held" in html and "<b>Russian-administered</b>" in html
+    assert "Control history" in html
+
+
+def test_no_path_can_show_a_focus_ring():
+    """The side-by-side bug: Chromium drew the focus ring of the pressed SVG path, clipped by the renderer, as a
+    straight dark line across a map after a zoom and a drag (see test_browser for the real thing)."""
+    assert ".leaflet-interactive:focus" in webmap.MAP_CSS and "outline: none" in webmap.MAP_CSS

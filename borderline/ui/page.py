@@ -93,25 +93,60 @@ def _base_dir(base_dir: str | None):
     return Path(base_dir) if base_dir else None
 
 
+def concrete_scenario(toml: str, params: tuple = ()):
+    """The scenario of a canonical TOML text with its parameters set (``params``: sorted (name, value) pairs)."""
+    s = loads(toml, "scenario")
+    if getattr(s, "parameters", None):
+        declared = {p.name for p in s.parameters}
+        s = s.with_params({k: v for k, v in params if k in declared})
+    return s
+
+
 @st.cache_resource(max_entries=48, show_spinner=False)
-def evaluation(toml: str, ua_km: float, ru_km: float, baseline: str, base_dir: str | None = None):
-    """The scenario (canonical TOML text) evaluated at DMZ widths (km) against a baseline date."""
+def evaluation(toml: str, ua_km: float, ru_km: float, baseline: str, base_dir: str | None = None,
+               params: tuple = ()):
+    """The scenario (canonical TOML text, its parameters set to ``params``) evaluated at DMZ widths (km)
+    against a baseline date. The widths are the ones given: the app never changes a scenario's DMZ."""
     from scenarios.engine import evaluate
 
-    return evaluate(loads(toml, "scenario"), (ua_km, ru_km), baseline, _base_dir(base_dir))
+    return evaluate(concrete_scenario(toml, params), (ua_km, ru_km), baseline, _base_dir(base_dir))
 
 
 @st.cache_data(max_entries=48, show_spinner=False)
-def scenario_layers(toml: str, ua_km: float, ru_km: float, baseline: str, base_dir: str | None = None) -> dict:
-    """Display layers (GeoJSON, simplified) of an evaluation."""
-    return webmap.scenario_layers(evaluation(toml, ua_km, ru_km, baseline, base_dir))
+def scenario_layers(toml: str, ua_km: float, ru_km: float, baseline: str, base_dir: str | None = None,
+                    params: tuple = (), lang: str = "en") -> dict:
+    """Display layers (GeoJSON, simplified) of an evaluation (``lang``: the language of its tooltips)."""
+    return webmap.scenario_layers(evaluation(toml, ua_km, ru_km, baseline, base_dir, params))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def outline_layers(toml: str, ua_km: float, ru_km: float, baseline: str, which: str,
-                   base_dir: str | None = None) -> dict:
-    """Outline layers of a scenario for the one-map comparison."""
-    return webmap.outline_layers(evaluation(toml, ua_km, ru_km, baseline, base_dir), which)
+                   base_dir: str | None = None, other_toml: str | None = None, other_dir: str | None = None,
+                   lang: str = "en") -> dict:
+    """Layers of a scenario for the one-map comparison; with ``other_toml`` (B) also the areas only in A,
+    only in B and in both."""
+    ev = evaluation(toml, ua_km, ru_km, baseline, base_dir)
+    other = evaluation(other_toml, ua_km, ru_km, baseline, other_dir) if other_toml else None
+    return webmap.outline_layers(ev, which, other)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def place_lookup(query: str, toml: str, ua_km: float, ru_km: float, baseline: str, base_dir: str | None = None,
+                 params: tuple = ()) -> dict:
+    """A place by name or ``LAT,LON``: ``info`` (``geo.places.describe``), and its ``side`` in the evaluation and
+    ``baseline_side`` (``russia`` / ``ukraine``). Raises a UserError naming the place when none matches."""
+    import shapely
+
+    from geo.places import assigned_point_ea, describe, find_place
+
+    place = find_place(query)
+    info = describe(place)
+    ev = evaluation(toml, ua_km, ru_km, baseline, base_dir, params)
+    point = assigned_point_ea(place)
+    inside = lambda key: bool(shapely.intersects(ev.territory.part(key).geometry, point))  # noqa: E731
+    side = "russia" if inside("russian_administered") else "ukraine"
+    baseline_side = "ukraine" if inside("ceded_by_ukraine") else "russia" if inside("returned_to_ukraine") else side
+    return {"info": info, "side": side, "baseline_side": baseline_side}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -209,11 +244,41 @@ def show_map(base, group, key: str, height: int) -> None:
 
 
 def show_dual_map(dual, key: str, height: int) -> None:
-    """Draw two synchronised maps side by side."""
+    """Draw two synchronised maps side by side (folium's DualMap; the comparison uses ``show_grid``)."""
     st_folium(dual, key=key, height=height, use_container_width=True, returned_objects=[])
 
 
-def show_legend(entries, title: str) -> None:
+def grid_assets() -> webmap.Assets:
+    """Leaflet for a page in an inline frame (``components.html``): the same files, at absolute URLs."""
+    comp = components.declare_component("leaflet_assets", path=str(webmap.leaflet_dir()))
+    root = (st.get_option("server.baseUrlPath") or "").strip("/")
+    prefix = f"/{root}/component/{comp.name}/" if root else f"/component/{comp.name}/"
+    return webmap.served(prefix)
+
+
+def show_grid(page_html: str, n_maps: int, height: int) -> None:
+    """Draw the small maps (one frame, the basemap loaded once). The page is built from escaped data only."""
+    frame_height = webmap.grid_frame_height(n_maps, height)
+    if hasattr(st, "iframe"):
+        st.iframe(page_html, height=frame_height)
+    else:  # Streamlit before st.iframe
+        components.html(page_html, height=frame_height, scrolling=False)
+
+
+VIEW_OBJECTS = ["bounds", "zoom", "center"]
+
+
+def show_map_with(base, groups, key: str, height: int, center=None, zoom=None, track_view: bool = False):
+    """Draw a map with several swappable feature groups; ``center``/``zoom`` move it without reloading.
+
+    With ``track_view`` the map reports its view (bounds, zoom, centre) back to the server after the reader
+    moves it (a run of the page each time); the return value is st_folium's dict of those.
+    """
+    return st_folium(base, feature_group_to_add=groups, key=key, height=height, use_container_width=True,
+                     returned_objects=VIEW_OBJECTS if track_view else [], center=center, zoom=zoom)
+
+
+def show_legend(entries, title: str) -> None:  # noqa: D401
     """The legend under a map (labels in ``entries`` are already escaped)."""
     st.html(webmap.LEGEND_CSS + webmap.legend_html(entries, title))
 

@@ -10,6 +10,7 @@ import logging
 
 import streamlit as st
 
+from borderline.i18n import _
 from borderline.ui import tables
 from borderline.ui.text import md
 
@@ -36,7 +37,7 @@ def metrics_panel(m, compact: bool = False) -> None:
     if compact:
         table = table.iloc[COMPACT_ROWS]
     st.table(table.set_index(table.columns[0]))
-    st.caption(f"\\* {md(method_notes(m)['population'])}. Areas in km², equal-area projection (EPSG:3035).")
+    st.caption(f"\\* {md(method_notes(m)['population'])}. " + _("Areas in km², equal-area projection (EPSG:3035)."))
 
 
 def static_table(frame) -> None:
@@ -47,6 +48,11 @@ def static_table(frame) -> None:
     for col in shown.columns:  # by the column: estimates (*) rounded like every population figure, areas, shares
         shown[col] = [fmt.cell(col, v) for v in shown[col]]
     st.table(shown.set_index(shown.columns[0]))
+
+
+def full_table(frame) -> None:
+    """A whole table, static (it never scrolls), its first column as the row labels; cells already formatted."""
+    st.table(frame.set_index(frame.columns[0]))
 
 
 def table_or(frame, empty_message: str, caption: str | None = None) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
+from borderline.i18n import _
 from borderline.ui import days, editor
 from borderline.ui import state as url
 from borderline.uploads import UploadStore
@@ -23,8 +24,8 @@ from borderline.uploads import UploadStore
 SS = st.session_state
 DRAFT_KEPT = "_ed_kept"
 DRAFT_PREFIX = "ed_"
-DRAFT_BUTTONS = ("ed_open", "ed_save")
-DEFAULT_SPAN_DAYS = 61  # the time view's table of changes: by default the two months up to its day  # buttons hold no value to keep (and cannot be set)
+DRAFT_BUTTONS = ("ed_open", "ed_save")  # buttons hold no value to keep (and cannot be set)
+DEFAULT_SPAN_DAYS = 61  # the time view's table of changes: by default the two months up to its day
 
 
 def get(key: str, default=None):
@@ -89,8 +90,89 @@ def upload_result(value: tuple[str, str] | None = None) -> tuple[str, str] | Non
 
 def view_state() -> url.ViewState:
     """The canonical state of the view."""
+    count = SS.get("count", 2)
     return url.ViewState(view=SS.view, scenario=SS.scenario, other=SS.other, ua_km=SS.ua, ru_km=SS.ru,
-                         baseline=SS.baseline, layout=SS.layout, day=SS.day, since=SS.since, until=SS.until)
+                         baseline=SS.baseline, layout=SS.layout, day=SS.day, since=SS.since, until=SS.until,
+                         more=tuple(SS.get("more", ()))[:max(0, count - 2)],
+                         layers_off=tuple(k for k in url.LAYERS if not SS.get(f"lay_{k}", True)),
+                         tiles=bool(SS.get("tiles", False)), height=SS.get("height", url.DEFAULT_HEIGHT),
+                         params=dict(SS.get("params", {})), place=SS.get("place"))
+
+
+def compared() -> list[str]:
+    """The ids of the scenarios the comparison shows (A, B, then up to two more)."""
+    vs = view_state()
+    return [vs.scenario, vs.other, *vs.more]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Scenario parameters: the canonical ``params`` (name → value) of the scenario shown; widgets ``w_param_<name>``.
+
+
+def concrete(entry, values: Mapping | None = None):
+    """The scenario of a catalog entry with its parameters set (their defaults where ``values`` has none)."""
+    s = entry.scenario()
+    if not getattr(s, "parameters", None):
+        return s
+    declared = {p.name for p in s.parameters}
+    return s.with_params({k: v for k, v in (values or {}).items() if k in declared})
+
+
+def param_values() -> tuple[tuple[str, float], ...]:
+    """The chosen parameter values as a hashable key (sorted name, value pairs)."""
+    return tuple(sorted(SS.get("params", {}).items()))
+
+
+def _on_param(name: str, entry) -> None:
+    values = dict(SS.get("params", {}))
+    values[name] = float(SS[f"w_param_{name}"])
+    SS.params = values
+    raw = entry.scenario().dmz
+    if all(isinstance(w, (int, float)) for w in (raw.ukrainian_side_km, raw.russian_side_km)):
+        return  # the DMZ does not depend on a parameter: the reader's widths stay
+    s = concrete(entry, values)  # a width given by a parameter follows it
+    put("ua", s.dmz.ukrainian_side_km)
+    put("ru", s.dmz.russian_side_km)
+    put("same", SS.ua == SS.ru)
+    SS["w_both"] = SS.ua
+
+
+def bound_param(name: str, default: float, entry) -> dict:
+    """Widget arguments of a parameter's control (the canonical value is ``params[name]``)."""
+    widget = f"w_param_{name}"
+    if widget not in SS:
+        SS[widget] = SS.get("params", {}).get(name, default)
+    return {"key": widget, "on_change": _on_param, "args": (name, entry)}
+
+
+def check_params(entry, values: Mapping) -> tuple[dict[str, float], list[str]]:
+    """The values a link gives that the scenario's parameters accept, and a note for each refused one."""
+    s = entry.scenario()
+    declared = {p.name for p in getattr(s, "parameters", None) or ()}
+    kept, notes = {}, []
+    for name, value in values.items():
+        if name not in declared:
+            notes.append(f"the scenario has no parameter {name!r}; it is ignored")
+            continue
+        try:
+            s.with_params({name: value})
+        except (ValueError, TypeError) as exc:
+            notes.append(f"{str(exc).splitlines()[0] if str(exc) else name}; its default is used")
+            continue
+        kept[name] = value
+    return kept, notes
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Map layers and height: canonical ``lay_<layer>``, ``tiles`` and ``height``; their widgets ``w_<key>``.
+
+
+def init_layers(vs: url.ViewState) -> None:
+    """The layer switches, online tiles and height from a state (on a session's first run)."""
+    for key in url.LAYERS:
+        put(f"lay_{key}", key not in vs.layers_off)
+    put("tiles", vs.tiles)
+    put("height", vs.height)
 
 
 # Days: the canonical value is a string (``YYYY-MM-DD`` or ``latest``); its date input ``w_<key>`` holds a
@@ -148,7 +230,7 @@ def use_scenario_defaults(entry, dates: list[str]) -> None:
     The widths are the scenario's own, never clamped to the sliders' range: the numbers shown are for
     this scenario.
     """
-    s = entry.scenario()
+    s = concrete(entry, SS.get("params", {}))
     ua, ru = s.dmz.ukrainian_side_km, s.dmz.russian_side_km
     put("ua", ua)
     put("ru", ru)
@@ -158,8 +240,11 @@ def use_scenario_defaults(entry, dates: list[str]) -> None:
 
 
 def pick_scenario(scenario_id: str, entry, dates: list[str]) -> None:
-    """Show a scenario (from a callback), with its own widths and baseline."""
+    """Show a scenario (from a callback), with its own widths, baseline and parameter defaults."""
     put("scenario", scenario_id)
+    for key in [k for k in SS if str(k).startswith("w_param_")]:
+        del SS[key]
+    SS.params = {}
     use_scenario_defaults(entry, dates)
 
 
@@ -192,6 +277,14 @@ def init_from_url(by_id: Mapping, dates: list[str], views: Iterable[str], page_v
     SS.day = vs.day
     until = vs.until or cal.resolved(vs.day)  # the table's default: the two months up to the day shown
     SS.since, SS.until = vs.since or max(cal.first, days.shift(until, -DEFAULT_SPAN_DAYS)), until
+    SS.count = min(url.MAX_COMPARED, 2 + len(vs.more))
+    spare = [sid for sid in by_id if sid not in (vs.scenario, vs.other)] + list(by_id)
+    SS.more = [*vs.more, *spare[len(vs.more):2]]
+    init_layers(vs)
+    SS.place = vs.place
+    params, param_notes = check_params(by_id[vs.scenario], vs.params)
+    notes = [*notes, *param_notes]
+    SS.params = params
     use_scenario_defaults(by_id[vs.scenario], dates)
     if vs.ua_km is not None:
         put("ua", vs.ua_km)
@@ -203,7 +296,7 @@ def init_from_url(by_id: Mapping, dates: list[str], views: Iterable[str], page_v
         put_day("baseline", vs.baseline, cal)
     SS.uploads = UploadStore()
     for note in notes:
-        flash("info", f"Link: {note}.")
+        flash("info", _("Link: {note}.").format(note=note))
     SS._ready = True
 
 
@@ -211,8 +304,68 @@ def keep_known(by_id: Mapping, first: str, second: str) -> None:
     """Scenarios deleted or renamed since they were picked give way to the first two built-ins."""
     if SS.scenario not in by_id:
         put("scenario", first)
+        SS.params = {}
     if SS.other not in by_id:
         put("other", second)
+    more = list(SS.get("more", ()))
+    for i, sid in enumerate(more):
+        if sid not in by_id:
+            more[i] = first
+            SS.pop(f"w_more{i}", None)
+    SS.more = more
+
+
+def set_more(i: int) -> None:
+    """The callback of the picker of the comparison's (i + 3)-th scenario."""
+    more = list(SS.get("more", ()))
+    more[i] = SS[f"w_more{i}"]
+    SS.more = more
+
+
+def bound_more(i: int) -> dict:
+    """Widget arguments of the picker of the comparison's (i + 3)-th scenario."""
+    if f"w_more{i}" not in SS:
+        SS[f"w_more{i}"] = SS.more[i]
+    return {"key": f"w_more{i}", "on_change": set_more, "args": (i,)}
+
+
+def set_place(text: str | None) -> None:
+    """The place searched for on the map (None to clear)."""
+    SS.place = (text or "").strip()[:url.PLACE_MAX_CHARS] or None
+
+
+def set_map_view(value) -> None:
+    """Keep the view the main map reports (st_folium's ``bounds``, ``zoom``, ``center``), if it reports one."""
+    try:
+        b, c = value["bounds"], value["center"]
+        SS.map_view = {"zoom": float(value["zoom"]), "center": (float(c["lat"]), float(c["lng"])),
+                       "bounds": (float(b["_southWest"]["lat"]), float(b["_southWest"]["lng"]),
+                                  float(b["_northEast"]["lat"]), float(b["_northEast"]["lng"]))}
+    except (TypeError, KeyError, ValueError):  # no view reported yet
+        return
+
+
+def map_view() -> dict | None:
+    """The main map's last reported view: ``zoom``, ``center`` (lat, lon) and ``bounds`` (south, west, north,
+    east, degrees), for exports of "the current view"; None before the map has reported one."""
+    return SS.get("map_view")
+
+
+def _place_from_widget() -> None:
+    set_place(SS.get("w_place_query"))
+
+
+def bound_place() -> dict:
+    """Arguments of the place search box (its text is the canonical ``place``)."""
+    if "w_place_query" not in SS:
+        SS["w_place_query"] = SS.get("place") or ""
+    return {"key": "w_place_query", "on_change": _place_from_widget}
+
+
+def clear_place() -> None:
+    """The callback of the search's Clear button: no place searched for."""
+    set_place(None)
+    SS["w_place_query"] = ""
 
 
 def route(page_view: str) -> str:
@@ -230,9 +383,14 @@ def route(page_view: str) -> str:
 
 
 def sync_to_url() -> None:
-    """Write the state into the URL, so the view can be shared by link and restored on reload."""
+    """Write the state into the URL, so the view can be shared by link and restored on reload.
+
+    The map's zoom and centre (``url.VIEW_KEYS``), which the map's own script writes, are kept as they are.
+    """
+    current = st.query_params.to_dict()
     wanted = {**url.to_query(view_state()), **language_query()}
-    if st.query_params.to_dict() != wanted:
+    wanted.update({k: current[k] for k in url.VIEW_KEYS if k in current})
+    if current != wanted:
         st.query_params.from_dict(wanted)
 
 
@@ -338,3 +496,41 @@ def open_in_editor(entry, dates: list[str], copy: bool = False) -> None:
 def default(key: str, value) -> None:
     """Give a widget a value if it has none yet."""
     SS.setdefault(key, value)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The editor's own state (keys ``_ed_*``, not widget values): notices for toasts, the session's draft id for
+# autosave, the last preview drawn, the outcome of a save.
+
+
+def toast(kind: str, message: str) -> None:
+    """A notice (``success`` or ``error``) shown as a toast on the next run (callbacks cannot draw)."""
+    SS.setdefault("_ed_toasts", []).append((kind, message))
+
+
+def take_toasts() -> list[tuple[str, str]]:
+    """The notices waiting to be shown, once."""
+    return SS.pop("_ed_toasts", [])
+
+
+def draft_session() -> str:
+    """This session's id for its autosaved draft (made on first use)."""
+    if "_ed_session" not in SS:
+        import uuid
+
+        SS["_ed_session"] = uuid.uuid4().hex
+    return SS["_ed_session"]
+
+
+def editor_state(key: str, default=None):
+    """An editor value kept across runs (``autosaved``, ``preview``, ``offer``, ``save_tried``, ``section``…)."""
+    return SS.get(f"_ed_{key}", default)
+
+
+def set_editor_state(key: str, value) -> None:
+    SS[f"_ed_{key}"] = value
+
+
+def form_values() -> Mapping:
+    """The session's values as the editor's form translations read them (``borderline.ui.editor``); read only."""
+    return SS

@@ -3,22 +3,34 @@
 The URL holds: ``view`` (map, compare, editor, import), ``s`` (scenario id),
 ``b`` (the second scenario of the comparison), ``ua`` and ``ru`` (DMZ widths in
 km on the Ukrainian and the Russian side), ``base`` (baseline control date)
-``layout`` (side or overlay, for the comparison); and for the time view ``day``
+``layout`` (side or overlay, for the comparison), ``s3`` and ``s4`` (the third and fourth scenario of a
+comparison of more than two); ``off`` (the map layers switched off, comma-separated), ``tiles=1`` (the online
+tile basemap), ``h`` (the map's height in px), ``p.NAME`` (a value of the scenario's parameter NAME),
+``place`` (the place searched for); and for the time view ``day``
 (the day it shows), ``from`` and ``to`` (the days of its table of changes).
-A date is ``YYYY-MM-DD`` or ``latest``.
+A date is ``YYYY-MM-DD`` or ``latest``. The map's own script keeps ``z`` (zoom) and ``at`` (centre,
+``lat,lon``) in the address as the reader moves it; they are passed through untouched.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
+
 
 from scenarios.values import DMZ_MAX_KM, SLUG
 
 VIEWS = ("map", "compare", "editor", "import", "time")
 LAYOUTS = ("side", "overlay")
+LAYERS = ("zones", "dmz", "contact_line", "changes", "oblasts", "dnieper", "settlements", "labels", "sites")
+HEIGHTS = (420, 620, 820, 1000)  # the map's height options, px
+DEFAULT_HEIGHT = 620
+MAX_COMPARED = 4
+VIEW_KEYS = ("z", "at")  # written by the map's script, kept as they are
+PARAM_PREFIX = "p."
+PLACE_MAX_CHARS = 100
 SLIDER_MAX_KM = DMZ_MAX_KM  # the sliders reach the model's maximum: no scenario is shown at another width
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -37,6 +49,12 @@ class ViewState:
     day: str = "latest"  # the time view's day
     since: str | None = None  # the time view's table: after this day ... (None: its default)
     until: str | None = None  # ... up to this day
+    more: tuple[str, ...] = ()  # the comparison's third and fourth scenarios
+    layers_off: tuple[str, ...] = ()  # map layers switched off (of LAYERS)
+    tiles: bool = False  # the online tile basemap
+    height: int = DEFAULT_HEIGHT  # the map's height, px
+    params: dict[str, float] = field(default_factory=dict)  # the scenario's parameters as chosen (else defaults)
+    place: str | None = None  # the place searched for on the map
 
 
 def _first(value) -> str | None:
@@ -110,7 +128,57 @@ def from_query(params: Mapping, known_ids: list[str], dates,
     layout = _first(params.get("layout"))
     if layout in LAYOUTS:
         state.layout = layout
+    more = []
+    for key in ("s3", "s4"):
+        sid = _first(params.get(key))
+        if sid is None:
+            continue
+        if SLUG.fullmatch(sid) and sid in known_ids:
+            more.append(sid)
+        else:
+            notes.append(f"scenario {sid[:64]!r} in the link is not in this library; it is left out of the comparison")
+    state.more = tuple(more)
+    off = _first(params.get("off"))
+    if off:
+        state.layers_off = tuple(k for k in LAYERS if k in off.split(","))
+    state.tiles = _first(params.get("tiles")) == "1"
+    state.height = _height(_first(params.get("h")), notes)
+    state.params = _params(params, notes)
+    place = _first(params.get("place"))
+    if place:
+        state.place = place.strip()[:PLACE_MAX_CHARS] or None
     return state, notes
+
+
+def _height(text: str | None, notes: list[str]) -> int:
+    """The map height of the link: the nearest of HEIGHTS."""
+    if text is None:
+        return DEFAULT_HEIGHT
+    try:
+        value = float(text)
+    except ValueError:
+        notes.append("the map height in the link is not a number; the default height is used")
+        return DEFAULT_HEIGHT
+    if not math.isfinite(value):
+        return DEFAULT_HEIGHT
+    return min(HEIGHTS, key=lambda h: abs(h - value))
+
+
+def _params(params: Mapping, notes: list[str]) -> dict[str, float]:
+    """The parameter values of the link (``p.NAME=number``); each is checked against the scenario later."""
+    out = {}
+    for key in params:
+        if not str(key).startswith(PARAM_PREFIX):
+            continue
+        name, text = str(key)[len(PARAM_PREFIX):][:40], _first(params.get(key))
+        try:
+            value = float(text)
+        except (TypeError, ValueError):
+            notes.append(f"parameter {name!r} in the link is not a number; the scenario's default is used")
+            continue
+        if math.isfinite(value):
+            out[name] = value
+    return out
 
 
 def to_query(state: ViewState) -> dict[str, str]:
@@ -119,6 +187,18 @@ def to_query(state: ViewState) -> dict[str, str]:
     if state.view == "compare":
         out["b"] = state.other
         out["layout"] = state.layout
+        for key, sid in zip(("s3", "s4"), state.more):
+            out[key] = sid
+    if state.layers_off:
+        out["off"] = ",".join(k for k in LAYERS if k in state.layers_off)
+    if state.tiles:
+        out["tiles"] = "1"
+    if state.height != DEFAULT_HEIGHT:
+        out["h"] = str(state.height)
+    for name, value in sorted(state.params.items()):
+        out[PARAM_PREFIX + name] = f"{value:g}"
+    if state.place and state.view == "map":
+        out["place"] = state.place
     if state.ua_km is not None:
         out["ua"] = f"{state.ua_km:g}"
     if state.ru_km is not None:
