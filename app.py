@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # `streamlit run` puts the app's folder on the path; other runners may not
     sys.path.insert(0, str(HERE))
 
+from borderline.i18n import _  # noqa: E402
 from borderline.ui import catalog, page, session, sidebar  # noqa: E402
 
 PAGE_CSS = """<style>
@@ -53,7 +54,7 @@ def show(module, views: dict[str, str], entries, problems, lib, dates, oblasts) 
     for problem in problems:
         page.show_error(problem, "In your library: ")
     ctx = page.PageContext(entries, lib, dates, oblasts, opts, page.leaflet_assets())
-    with page.guard(module.TITLE):
+    with page.guard(_(module.TITLE)):
         module.render(ctx)
 
 
@@ -69,7 +70,7 @@ def main() -> None:
     modules = {m.VIEW: m for m in page_modules()}
     views = {view: m.TITLE for view, m in modules.items()}
     pages = {view: st.Page(functools.partial(show, m, views, entries, problems, lib, dates, oblasts),
-                           title=m.TITLE, url_path=view, default=view == DEFAULT_VIEW)
+                           title=_(m.TITLE), url_path=view, default=view == DEFAULT_VIEW)
              for view, m in modules.items()}
     # Hidden: the sidebar's View radio is the menu (it keeps the view across pages and in ?view=); the pages give
     # each view its module and its URL path, and st.switch_page moves to the one the session asks for.

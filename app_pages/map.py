@@ -97,8 +97,8 @@ def draw_map(ctx: PageContext, ev, layers: dict, args) -> None:
 def details(ev) -> None:
     """Tables and provenance under the map."""
     m = ev.metrics
-    tab_oblast, tab_places, tab_zones, tab_about = st.tabs([_("By oblast"), _("Places changing hands"), _("Zones"),
-                                                            _("About this scenario")])
+    tab_oblast, tab_places, tab_zones, tab_sites, tab_monitor, tab_about = st.tabs(
+        [_("By oblast"), _("Places changing hands"), _("Zones"), _("Sites"), _("Monitoring"), _("About this scenario")])
     with tab_oblast:
         panels.static_table(tables.oblast_table(m))
         st.caption(_("Population columns marked * are the 2022 resident baseline, estimated."))
@@ -109,6 +109,14 @@ def details(ev) -> None:
                             day=ev.baseline))
     with tab_zones:
         panels.table_or(tables.zones_table(m), _("This scenario has no zones."))
+    with tab_sites:
+        panels.table_or(tables.sites_table(m), _("No named sites."),
+                        _("Named sites (data/sources/sites.toml): the side of each on the baseline and in this scenario, "
+                          "and what the scenario says of it."))
+    with tab_monitor:
+        panels.static_table(tables.monitoring_table(m))
+        st.caption(_("Estimate, low to high: {method}.").format(method=_(m.monitoring.method)))
+        panels.static_table(tables.missions_table(m))
     with tab_about:
         panels.about(ev)
 

@@ -27,7 +27,7 @@ import shapely
 from borderline.errors import ExportError  # noqa: F401  (re-exported)
 from borderline.i18n import _
 from geo.messages import N_
-from borderline.format import POPULATION_NOTE, fmt_date, fmt_width
+from borderline.format import POPULATION_NOTE, fmt_date, fmt_width, km, km2, people
 from borderline.printmap import ATTRIBUTION
 from borderline.style import PARTS, ZONES
 from geo import fs
@@ -400,8 +400,8 @@ def _kml(evaluation) -> bytes:
         styles.append(pen if row.part == "contact_line" or not s.fill
                       else f"{pen};BRUSH(fc:{_kml_colour(s.fill, s.fill_opacity)})")
         # KML descriptions are HTML in Google Earth's balloons: escape every text that is not ours.
-        what = (f"{row.length_km:,.1f} km" if row.part == "contact_line"
-                else f"{row.km2:,.1f} km²; population {row.population:,} ({POPULATION_NOTE})")
+        what = (km(row.length_km) if row.part == "contact_line"
+                else f"{km2(row.km2)}; population {people(row.population)} ({POPULATION_NOTE})")
         descriptions.append(f"{html.escape(row.name)}: {what}. Scenario {html.escape(row.scenario)}, "
                             f"DMZ {fmt_width(row.dmz_ukrainian_side_km)} km (Ukrainian side), "
                             f"{fmt_width(row.dmz_russian_side_km)} km (Russian side); baseline {row.baseline}.")

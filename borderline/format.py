@@ -192,6 +192,19 @@ def value(m: Measure, v) -> str:
     return count(v) if isinstance(v, int) or float(v) == int(v) else fmt_number(v)
 
 
+def bare(m: Measure, v) -> str:
+    """A measure's value without its unit, for tables whose header or row label names the unit."""
+    if _missing(v):
+        return DASH
+    if m.unit == "km²":
+        return area_value(v)
+    if m.unit == "km":
+        return decimal(v) if abs(v) >= 100 else decimal(v, 1)
+    if m.unit == "%":
+        return decimal(v, 1)
+    return value(m, v)
+
+
 def delta(m: Measure, d: float) -> str:
     """A measure's delta, signed: people rounded like the estimates they come from, areas and lengths with units."""
     if m.unit == "people":

@@ -35,7 +35,7 @@ from geo.messages import N_
 from scenarios.metrics import Metrics
 
 from borderline.i18n import _
-from borderline.format import POPULATION_NOTE, dmz_phrase, fmt_date, fmt_number, fmt_population, fmt_width  # noqa: F401
+from borderline.format import POPULATION_NOTE, area_value, decimal, dmz_phrase, fmt_date, fmt_number, fmt_population, fmt_width  # noqa: F401
 from borderline.style import (BASEMAP, PARTS, PRINT, Style, recognition_style, settlement_marker_radius,
                               site_style)
 
@@ -248,18 +248,18 @@ def default_credit(evaluation) -> str:
 def headline_segments(m: Metrics) -> list[str]:
     """The headline numbers as short phrases: Russian-administered km² and %, population, changes, DMZ."""
     out = [_("Russian-administered: {km2} km² ({pct} % of Ukraine), population {population} ({note})").format(
-        km2=fmt_number(m.russian_administered_km2), pct=f"{m.russian_administered_pct:.1f}",
+        km2=area_value(m.russian_administered_km2), pct=decimal(m.russian_administered_pct, 1),
         population=fmt_population(m.population_russian_administered), note=_(POPULATION_NOTE))]
     if m.ceded_by_ukraine_km2 >= 1:
-        out.append(_("ceded by Ukraine {km2} km²").format(km2=fmt_number(m.ceded_by_ukraine_km2)))
+        out.append(_("ceded by Ukraine {km2} km²").format(km2=area_value(m.ceded_by_ukraine_km2)))
     if m.returned_to_ukraine_km2 >= 1:
-        out.append(_("returned to Ukraine {km2} km²").format(km2=fmt_number(m.returned_to_ukraine_km2)))
+        out.append(_("returned to Ukraine {km2} km²").format(km2=area_value(m.returned_to_ukraine_km2)))
     if m.dmz_km2 > 0:
         out.append(_("DMZ {km2} km², population {population}").format(
-            km2=fmt_number(m.dmz_km2), population=fmt_population(m.population_dmz)))
+            km2=area_value(m.dmz_km2), population=fmt_population(m.population_dmz)))
     else:
         out.append(_("no DMZ along the line of contact"))
-    out.append(_("line of contact {km} km").format(km=fmt_number(m.contact_line_km)))
+    out.append(_("line of contact {km} km").format(km=decimal(m.contact_line_km)))
     return out
 
 
@@ -618,7 +618,7 @@ def draw_map(ax, evaluation, extent="ukraine", *, scale: float = 1.0, labels: bo
         tag(ax.scatter(base.city_xy[:, 0], base.city_xy[:, 1], s=(2 * radii) ** 2, c=city.fill, edgecolors=city.edge,
                        linewidths=city.line_width * scale, zorder=city.z), "settlements")
         entries.append((legend_handle(city, "point"),
-                        _("City of {n} or more (GeoNames)").format(n=f"{CITY_MIN_POPULATION:,}")))
+                        _("City of {n} or more (GeoNames)").format(n=fmt_number(CITY_MIN_POPULATION))))
     sites = site_points(evaluation) if "sites" in shown else []
     if sites:
         xy = np.column_stack(lonlat_to_display([s["lon"] for s in sites], [s["lat"] for s in sites]))

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from borderline.export import SIDES, prepare_folder, write_atomic
+from borderline import format as fmt
 from borderline.format import POPULATION_NOTE, dmz_phrase, fmt_date, fmt_number, fmt_population, fmt_width, signed
 from borderline.i18n import _
 from borderline.printmap import (ATTRIBUTION, PAGES, add_legend, draw_map, line_date_phrase, provenance, rendering,
@@ -146,20 +147,6 @@ def _table(fig, x: float, y: float, widths: list[float], header: list[str], rows
     return y
 
 
-def _value(mm: Measure, value) -> str:
-    if mm.unit == "%":
-        return f"{value:.1f} %"
-    if mm.unit == "people":
-        return f"{value:,.0f}"
-    return fmt_number(value)
-
-
-def _delta(mm: Measure, d: float) -> str:
-    if mm.unit == "%":
-        return "±0" if abs(d) < 0.05 else signed(d, 1)
-    return signed(d)
-
-
 def comparison_rows(metrics: list[Metrics]) -> list[dict]:
     """Every measure (fields, then counts and totals) for each scenario, with its delta against the first."""
     rows = []
@@ -266,7 +253,7 @@ def _comparison(evaluations, columns: list[int], part: int, parts: int, first_ro
     for r in rows:
         cells = [_(r["label"])]
         for j, (v, d) in enumerate(zip(r["values"], r["deltas"])):
-            cells.append(_value(r["measure"], v) + ("" if columns[j] == 0 else f"\n{_delta(r['measure'], d)}"))
+            cells.append(fmt.bare(r["measure"], v) + ("" if columns[j] == 0 else f"\n{fmt.delta(r['measure'], d)}"))
         body.append(cells)
     # A single-line row for the reference scenario alone; two lines (value, delta) otherwise. Type and rows
     # shrink together when the measures would run into the note at the foot of the page.
@@ -316,8 +303,8 @@ def _scenario_page(ev, number: int, extent, running: str) -> Figure:
                size=6.6, row_h=0.16)
 
     oblasts = sorted(m.by_oblast, key=lambda o: -o.russian_administered_km2)
-    rows = [[wrap(f"{o.name} ({o.iso})", 27, 2), fmt_number(o.russian_administered_km2), f"{o.share_pct:.1f} %",
-             f"{o.population_russian_administered:,}"] for o in oblasts]
+    rows = [[wrap(f"{o.name} ({o.iso})", 27, 2), fmt.area_value(o.russian_administered_km2), fmt.pct(o.share_pct),
+             fmt.people(o.population_russian_administered)] for o in oblasts]
     if rows:
         header = [_("Russian-administered by oblast"), "km²", _("Share"), _("Population*")]
         y = _table(fig, x, y - 0.16, widths, header,
@@ -326,7 +313,7 @@ def _scenario_page(ev, number: int, extent, running: str) -> Figure:
     moved = m.settlements_changing_hands
     room = max(0, int((y - 0.2 - 0.45 - map_bottom + 1.1) / 0.15))
     shown = moved[: room if len(moved) <= room else max(room - 1, 0)]
-    rows = [[wrap(f"{s.name} ({s.admin1_iso})", 27, 1), f"{s.population:,}",
+    rows = [[wrap(f"{s.name} ({s.admin1_iso})", 27, 1), fmt.people(s.population),
              f"{_(SIDES[s.from_side])} → {_(SIDES[s.to_side])}"] for s in shown]
     if len(shown) < len(moved):
         rows.append([_("… and {n} more (see the XLSX export)").format(n=len(moved) - len(shown)), "", ""])

@@ -21,6 +21,9 @@ import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from borderline.format import fmt_number
+from borderline.i18n import _
+
 log = logging.getLogger(__name__)
 
 MAX_AREAS = 10
@@ -130,7 +133,7 @@ class UploadStore(Mapping):
             raise UploadError(f"{filename}: could not be read; the details are in the server log") from exc
         notes = list(area.notes)
         if tolerance:
-            notes.append(f"simplified to {tolerance:,.0f} m for use in a scenario")
+            notes.append(_("simplified to {m} m for use in a scenario").format(m=fmt_number(tolerance)))
         info = AreaInfo(file=area.filename, km2=area.km2, crs=area.source_crs, features=area.features,
                         notes=tuple(notes), km2_in_ukraine=inside_ukraine_km2(area.geometry),
                         bounds=tuple(float(b) for b in area.geometry.bounds))

@@ -70,10 +70,14 @@ def about(ev) -> None:
     s, method = ev.scenario, method_notes(ev.metrics)
     st.markdown(md(s.summary))
     p = s.provenance
-    st.markdown(f"**Proposed by:** {md(p.proposed_by)}  \n**Date:** {md(p.date)}  \n**Source:** {md(p.source)}")
-    st.markdown(f"**Baseline:** area Russia controlled on {ev.baseline}  \n"
-                f"**Population:** {md(method['population'])}  \n**Areas:** {md(method['area'])}  \n"
-                f"**Line of contact:** {md(method['contact_line'])}  \n**DMZ:** {md(method['dmz'])}")
+    lines = [(_("Proposed by"), p.proposed_by), (_("Date"), p.date), (_("Source"), p.source),
+             (_("Reported by"), p.reported_by), (_("Key phrase"), p.key_phrase), (_("Where reports conflict"), p.conflicts),
+             (_("Status"), _(s.status))]
+    st.markdown("  \n".join(f"**{label}:** {md(text)}" for label, text in lines if text))
+    notes = [(_("Baseline"), _("area Russia controlled on {day}").format(day=ev.baseline)),
+             (_("Population"), method["population"]), (_("Areas"), method["area"]),
+             (_("Line of contact"), method["contact_line"]), (_("DMZ"), method["dmz"])]
+    st.markdown("  \n".join(f"**{label}:** {md(text)}" for label, text in notes))
 
 
 def lazy_export(ev, fmt: str, **map_options):

@@ -8,7 +8,7 @@ import streamlit as st
 
 from borderline import webmap
 from borderline.i18n import _
-from borderline.ui import days, session
+from borderline.ui import days, language, session
 from borderline.ui import state as url
 from geo.messages import N_
 
@@ -38,6 +38,7 @@ def draw(view_labels: Mapping[str, str], scenarios: int, entries, dates: list[st
     sb = st.sidebar
     sb.markdown("## borderline")
     sb.caption(_("Territorial scenarios for a Russia–Ukraine settlement. Embedded data; works offline."))
+    language.language_switch(sb)
     sb.radio(_("View"), list(view_labels), format_func=lambda v: _(view_labels[v]), **session.bound("view"))
     if scenarios:
         label = _("Scenario A") if scenarios == 2 else _("Scenario")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from borderline import format as fmt
-from borderline.format import POPULATION_NOTE  # noqa: F401  (re-exported)
+from borderline.format import DASH, POPULATION_NOTE  # noqa: F401  (POPULATION_NOTE re-exported)
 from borderline.i18n import _, language
 from geo.messages import N_
 from geo.names import oblast_name, settlement_name_by_unit
@@ -26,7 +26,10 @@ TILE_KEYS = ("russian_administered_km2", "russian_administered_pct", "population
 TILE_LABELS = {"russian_administered_pct": N_("Share of Ukraine"),
                "population_russian_administered": N_("Population there*"), "dmz_km2": N_("DMZ area")}
 ZONE_TYPES = {"demilitarized": N_("demilitarized"), "referendum": N_("referendum"),
-              "border_buffer": N_("border buffer")}
+              "border_buffer": N_("border buffer"), "free_economic": N_("free economic"), "buffer": N_("buffer"),
+              "joint_administration": N_("joint administration"), "security_zone": N_("security zone"),
+              "reassurance_force": N_("reassurance force")}
+ZONE_ACTOR_FIELDS = ("administered_by", "recognized_as", "entry")
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,8 @@ def _cell(r, name: str):
         return _(value)  # built-in zone names are in the catalog
     if isinstance(r, ZoneMetrics) and name == "type":
         return _(ZONE_TYPES[value]) if value in ZONE_TYPES else str(value).replace("_", " ")
+    if isinstance(r, ZoneMetrics) and name in ZONE_ACTOR_FIELDS:
+        return fmt.actor(value) if value else DASH
     return value
 
 
@@ -143,3 +148,40 @@ def places_that_differ(a: Metrics, b: Metrics) -> pd.DataFrame:
                      _("A only") if key in moved_a else _("B only"), fmt.side(s.to_side)])
     columns = [_("Place"), _("Unit"), _("Population (GeoNames)"), _("Changes hands in"), _("To")]
     return pd.DataFrame(rows, columns=columns)
+
+
+def sites_table(m: Metrics) -> pd.DataFrame:
+    """The named sites: their side in the scenario and on the baseline, the zones holding them, and the scenario's
+    status for each (who administers and operates it, demilitarized, output shares)."""
+    uk = language() == "uk"
+    rows = []
+    for site in m.sites:
+        status = [_("administered by {who}").format(who=fmt.actor(site.administered_by)) if site.administered_by else "",
+                  _("operated by {who}").format(who=fmt.actor(site.operated_by)) if site.operated_by else "",
+                  _("demilitarized") if site.demilitarized else "",
+                  ", ".join(f"{fmt.actor(k)} {fmt.pct(100 * v, 0)}" for k, v in (site.output_share or {}).items())]
+        rows.append({_("Site"): site.name_uk if uk and site.name_uk else site.name,
+                     _("In the scenario"): fmt.side(site.side), _("On the baseline"): fmt.side(site.baseline_side),
+                     _("Zones containing it"): ", ".join(_(z) for z in site.zones) or DASH,
+                     _("Status in the scenario"): "; ".join(x for x in status if x) or DASH,
+                     _("Note"): site.note or DASH})
+    return pd.DataFrame(rows)
+
+
+def monitoring_table(m: Metrics) -> pd.DataFrame:
+    """What monitoring the scenario at its widths would take: the line, the zones and the force estimate."""
+    mon = m.monitoring
+    rows = [(_("Line to monitor"), fmt.km(mon.line_km)),
+            (_("Zones to monitor (DMZ, buffer, security zones)"), fmt.km2(mon.zone_km2)),
+            (_("Monitoring force (estimate)"),
+             _("{low} to {high} people").format(low=fmt.people(mon.troops_low), high=fmt.people(mon.troops_high)))]
+    return pd.DataFrame(rows, columns=[_("Measure"), _("Value")])
+
+
+def missions_table(m: Metrics) -> pd.DataFrame:
+    """The reference missions the monitoring estimate scales from."""
+    rows = [{_("Mission"): x.mission, _("Year"): str(x.year), _("Personnel"): fmt.count(x.personnel or 0),
+             _("Personnel per km of line"): fmt.decimal(x.per_line_km, 1) if x.per_line_km else DASH,
+             _("Personnel per km² of zone"): fmt.decimal(x.per_km2, 2) if x.per_km2 else DASH,
+             _("Source"): x.source} for x in m.monitoring.missions]
+    return pd.DataFrame(rows)
