@@ -9,6 +9,7 @@ import shapely
 from geo import places
 from geo.crs import to_equal_area
 from geo.errors import GeometryError
+from geo.geometry import polygonal
 from geo.geojson import polygon_from_geojson, read_geojson_file
 from geo.projected import Projected
 from scenarios.model import (Admin1, Bank, City, Control, Difference, GeoJSON, GeoJSONFile, Intersection,
@@ -57,11 +58,15 @@ def resolve(expr, p: Projected, base_dir: Path | None, where: str):
         return shapely.intersection(to_equal_area(geom), p.ukraine)
     if isinstance(expr, Union_):
         parts = [resolve(e, p, base_dir, f"{where}.union[{i}]") for i, e in enumerate(expr.union)]
-        return shapely.union_all(parts) if parts else shapely.Polygon()
+        return polygonal(shapely.union_all(parts)) if parts else shapely.Polygon()
+    # Set operations can leave lines and points where parts touch, and GEOS refuses some mixed collections
+    # as operands ("unable to determine overlay result geometry dimension"): keep every operand polygonal.
     if isinstance(expr, Intersection):
-        parts = [resolve(e, p, base_dir, f"{where}.intersection[{i}]") for i, e in enumerate(expr.intersection)]
-        return shapely.intersection_all(parts)
+        parts = [polygonal(resolve(e, p, base_dir, f"{where}.intersection[{i}]"))
+                 for i, e in enumerate(expr.intersection)]
+        return polygonal(shapely.intersection_all(parts))
     if isinstance(expr, Difference):
-        first, *rest = [resolve(e, p, base_dir, f"{where}.difference[{i}]") for i, e in enumerate(expr.difference)]
-        return shapely.difference(first, shapely.union_all(rest)) if rest else first
+        first, *rest = [polygonal(resolve(e, p, base_dir, f"{where}.difference[{i}]"))
+                        for i, e in enumerate(expr.difference)]
+        return polygonal(shapely.difference(first, shapely.union_all(rest))) if rest else first
     raise ScenarioError(f"{where}: unsupported expression {type(expr).__name__}")

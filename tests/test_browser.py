@@ -79,8 +79,11 @@ def test_scenario_switch_changes_legend_and_metrics(page, server):
     assert "Referendum zone" not in legend_before
     harness.choose(page, "Scenario", "Four-oblast claim with a referendum zone west of the Dnieper")
     page.locator(".bl-legend", has_text="Referendum zone").first.wait_for(timeout=60_000)
-    page.wait_for_function("(before) => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
-                           ".some(e => e.innerText !== before) ", arg=area_before, timeout=60_000)
+    # The Russian-administered tile itself (any other tile differs from its old value from the start).
+    page.wait_for_function("(before) => [...document.querySelectorAll('[data-testid=stMetric]')]"
+                           ".some(m => m.innerText.startsWith('Russian-administered') && "
+                           "m.querySelector('[data-testid=stMetricValue]').innerText !== before)",
+                           arg=area_before, timeout=60_000)
     assert harness.metric_value(page, "Russian-administered") != area_before
     page.wait_for_function("() => true")  # one more turn of the event loop for the map component
     frame = next(f for f in page.frames if "streamlit_folium" in f.url)

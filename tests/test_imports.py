@@ -75,7 +75,7 @@ def test_an_archive_folder_and_a_gzipped_dated_geojson(tmp_path, newer_area):
     (folder / "README.txt").write_text("not a day")
     done = cli(home, "control", "import", str(folder), "--source", "deepstate")
     assert done.returncode == 0, done.stderr
-    assert "3 day(s)" in done.stdout and "%" in done.stderr  # the progress bar
+    assert "imported days of deepstate: 3" in done.stdout and "%" in done.stderr  # the progress bar
     unified = {"type": "FeatureCollection", "features": [feature(newer_area, date="2026-11-01"),
                                                          feature(newer_area, date="2026-11-02T00:00:00Z")]}
     gz = tmp_path / "unified.geojson.gz"
