@@ -142,12 +142,15 @@ def _slider() -> float:
     """Seconds from a key press on the time view's slider (a step back, or to the end) to that day's layers painted
     in the map (a day not shown before, so not cached, except the end)."""
     s, page = _session(), _SLIDER["page"]
-    value = page.locator('[data-testid="stSliderThumbValue"]').first
+    value = page.locator('[data-testid="stSlider"]', has_text="Day").first.locator(
+        '[data-testid="stSliderThumbValue"]')  # the Day slider's own (the page has other sliders)
     before = value.inner_text()
     start = time.perf_counter()
     s.harness.press_slider(page, "Day", "End" if before <= "2024-09-01" else "PageDown")
-    page.wait_for_function("(b) => { const e = document.querySelector('[data-testid=stSliderThumbValue]');"
-                           " return e && e.innerText !== b; }", arg=before, timeout=60_000)
+    while value.inner_text() == before:
+        if time.perf_counter() - start > 60:
+            raise RuntimeError("the time slider did not move")
+        time.sleep(0.005)
     from geo.projected import projected
 
     day = projected().timeline.resolve(value.inner_text())  # a day before the daily record takes an earlier line

@@ -155,18 +155,20 @@ class Provenance(_Node):
     conflicts: Text | None = Field(default=None, min_length=1, max_length=2000)  # where reports conflict
 
 
+def _param_name(value: str) -> str:
+    try:
+        return param_name(value, "name")
+    except ScenarioError as exc:
+        raise ValueError(str(exc)) from None
+
+
+ParamName = Annotated[str, AfterValidator(_param_name)]
+
+
 class ParamRef(_Node):
     """A width given by a scenario parameter: ``{ param = "pullback_km" }``."""
 
-    param: str
-
-    @field_validator("param")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        try:
-            return param_name(value, "param")
-        except ScenarioError as exc:
-            raise ValueError(str(exc)) from None
+    param: ParamName
 
 
 def _width(minimum_exclusive: bool):
@@ -206,7 +208,7 @@ class Dmz(_Node):
 class Parameter(_Node):
     """A value the reader may choose: one of ``choices``, or in ``min``–``max`` (optionally on ``step``s)."""
 
-    name: str
+    name: ParamName
     label: Text = Field(min_length=1, max_length=200)
     unit: Text = Field(default="", max_length=20)
     choices: list[float] | None = Field(default=None, min_length=1, max_length=50)
@@ -214,14 +216,6 @@ class Parameter(_Node):
     max: float | None = None
     step: float | None = Field(default=None, gt=0)
     default: float
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        try:
-            return param_name(value, "name")
-        except ScenarioError as exc:
-            raise ValueError(str(exc)) from None
 
     @model_validator(mode="after")
     def _domain(self):
