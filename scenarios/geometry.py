@@ -62,9 +62,12 @@ def resolve(expr, p: Projected, base_dir: Path | None, where: str):
     # Set operations can leave lines and points where parts touch, and GEOS refuses some mixed collections
     # as operands ("unable to determine overlay result geometry dimension"): keep every operand polygonal.
     if isinstance(expr, Intersection):
-        parts = [polygonal(resolve(e, p, base_dir, f"{where}.intersection[{i}]"))
-                 for i, e in enumerate(expr.intersection)]
-        return polygonal(shapely.intersection_all(parts))
+        # Folded by hand: intersection_all would pass its mixed intermediate results on to GEOS.
+        result = None
+        for i, e in enumerate(expr.intersection):
+            part = polygonal(resolve(e, p, base_dir, f"{where}.intersection[{i}]"))
+            result = part if result is None else polygonal(shapely.intersection(result, part))
+        return result
     if isinstance(expr, Difference):
         first, *rest = [polygonal(resolve(e, p, base_dir, f"{where}.difference[{i}]"))
                         for i, e in enumerate(expr.difference)]

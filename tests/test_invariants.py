@@ -98,3 +98,14 @@ def test_empty_and_whole_territories_are_valid():
     whole = evaluate(_scenario({"ukraine": True}), dmz_km=(10, 10)).metrics.to_json()
     assert whole["ukrainian_held_km2"] == pytest.approx(0, abs=0.5)
     assert whole["dmz_km2"] == 0
+
+
+@pytest.mark.parametrize("expr", [
+    {"intersection": [{"control": "2025-02-12"}, {"difference": [{"ukraine": True}, {"control": "2025-02-12"}]},
+                      {"union": []}]},
+    {"intersection": [{"union": []}, {"intersection": [{"admin1": ["UA-12"]}, {"bank": "left"}]}]},
+])
+def test_intersections_whose_parts_only_touch_are_empty_not_a_geos_error(expr):
+    # Found by hypothesis: GEOS refused an empty polygon beside the lines two touching areas leave.
+    t = territory(_scenario(expr))
+    assert t.parts[0].km2 == 0
