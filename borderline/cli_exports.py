@@ -8,6 +8,7 @@ from pathlib import Path
 
 from borderline.cli_args import parse_dmz
 from borderline.errors import UsageError
+from borderline.i18n import _
 
 
 class _Evaluations(Sequence):
@@ -86,19 +87,19 @@ def _publishing_arguments(p, page: bool = True) -> None:
     from borderline.printmap import LAYERS, PAGES
 
     p.add_argument("--extent", default="ukraine", metavar="EXTENT",
-                   help="map extent: ukraine, east-south, or LON_MIN,LAT_MIN,LON_MAX,LAT_MAX")
-    p.add_argument("--bbox", metavar="W,S,E,N", help="map extent as a box in degrees (west, south, east, north)")
+                   help=_("map extent: ukraine, east-south, or LON_MIN,LAT_MIN,LON_MAX,LAT_MAX"))
+    p.add_argument("--bbox", metavar="W,S,E,N", help=_("map extent as a box in degrees (west, south, east, north)"))
     if page:
         p.add_argument("--page", choices=tuple(PAGES), default="a4",
-                       help="map page size: a4 (landscape), slide (16:9), web (1200x800 px), square (1080x1080), "
-                            "story (1080x1920)")
+                       help=_("map page size: a4 (landscape), slide (16:9), web (1200x800 px), square (1080x1080), "
+                            "story (1080x1920)"))
         p.add_argument("--dpi", type=int, default=None,
-                       help="PNG resolution (default: the page's, 300 for a4 and slide, 150 for the others)")
-    p.add_argument("--title", help="map title (default: the scenario's title)")
-    p.add_argument("--subtitle", help="map subtitle (default: DMZ widths, line of contact date, method; '' for none)")
-    p.add_argument("--credit", help="credit line (default: the data sources and the line of contact's source)")
+                       help=_("PNG resolution (default: the page's, 300 for a4 and slide, 150 for the others)"))
+    p.add_argument("--title", help=_("map title (default: the scenario's title)"))
+    p.add_argument("--subtitle", help=_("map subtitle (default: DMZ widths, line of contact date, method; '' for none)"))
+    p.add_argument("--credit", help=_("credit line (default: the data sources and the line of contact's source)"))
     p.add_argument("--layers", metavar="LIST",
-                   help=f"comma-separated layers to draw (default: all): {','.join(LAYERS)}")
+                   help=_("comma-separated layers to draw (default: all): {layers}").format(layers=",".join(LAYERS)))
 
 
 def cmd_export(args) -> int:
@@ -167,44 +168,44 @@ def cmd_report(args) -> int:
 def register(sub) -> None:
     """Add the export and report subcommands to the parser."""
     p = sub.add_parser(
-        "export", help="write scenarios as GeoPackage, GeoJSON, KML, CSV, XLSX, PNG, SVG or PDF",
+        "export", help=_("write scenarios as GeoPackage, GeoJSON, KML, CSV, XLSX, PNG, SVG or PDF"),
         description="Write each scenario (at each DMZ width) in each format to a folder, as "
                     "<scenario>__dmz-<ua>-<ru>.<ext>. Files appear complete or not at all.")
-    p.add_argument("ids", nargs="*", help="built-in scenario ids (default: all built-ins, unless --file is given)")
-    p.add_argument("--file", action="append", metavar="FILE", help="also export your own scenario file (repeatable)")
+    p.add_argument("ids", nargs="*", help=_("built-in scenario ids (default: all built-ins, unless --file is given)"))
+    p.add_argument("--file", action="append", metavar="FILE", help=_("also export your own scenario file (repeatable)"))
     p.add_argument("--format", action="append", metavar="LIST",
-                   help="comma-separated formats: gpkg,geojson,kml,csv,xlsx,png,svg,pdf (default: all)")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
+                   help=_("comma-separated formats: gpkg,geojson,kml,csv,xlsx,png,svg,pdf (default: all)"))
+    p.add_argument("--out", required=True, metavar="DIR", help=_("output folder (created if missing)"))
     p.add_argument("--dmz-km", action="append", metavar="W|UA:RU",
-                   help="DMZ width in km, or UA:RU per side; repeat for a batch over widths (default: the "
-                        "scenario's)")
-    p.add_argument("--baseline", metavar="DATE", help="baseline control date (default: the scenario's)")
+                   help=_("DMZ width in km, or UA:RU per side; repeat for a batch over widths (default: the "
+                        "scenario's)"))
+    p.add_argument("--baseline", metavar="DATE", help=_("baseline control date (default: the scenario's)"))
     _publishing_arguments(p)
     p.add_argument("--small-multiples", metavar="IDS",
-                   help="instead of one map per scenario, one page of small maps of these scenarios (A,B,C,...; "
-                        "same extent and scale), in the map formats asked for (default png,svg,pdf)")
+                   help=_("instead of one map per scenario, one page of small maps of these scenarios (A,B,C,...; "
+                        "same extent and scale), in the map formats asked for (default png,svg,pdf)"))
     p.add_argument("--param", action="append", metavar="NAME=VALUE",
-                   help="a scenario parameter, e.g. pullback_km=10 (repeatable; default: each one's default)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+                   help=_("a scenario parameter, e.g. pullback_km=10 (repeatable; default: each one's default)"))
+    p.add_argument("--quiet", action="store_true", help=_("no progress bar"))
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
-        "report", help="one PDF report comparing scenarios",
+        "report", help=_("one PDF report comparing scenarios"),
         description="A PDF with a cover, a comparison table (deltas against the first scenario), a page per "
                     "scenario and a page on method and sources.")
-    p.add_argument("ids", nargs="*", help="built-in scenario ids (default: all built-ins, unless --file is given)")
-    p.add_argument("--file", action="append", metavar="FILE", help="also include your own scenario file "
-                                                                   "(repeatable)")
-    p.add_argument("--out", required=True, metavar="FILE", help="the PDF to write, e.g. report.pdf")
-    p.add_argument("--dmz-km", metavar="W|UA:RU", help="DMZ width for every scenario (default: each scenario's)")
-    p.add_argument("--baseline", metavar="DATE", help="baseline control date (default: each scenario's)")
+    p.add_argument("ids", nargs="*", help=_("built-in scenario ids (default: all built-ins, unless --file is given)"))
+    p.add_argument("--file", action="append", metavar="FILE", help=_("also include your own scenario file "
+                                                                   "(repeatable)"))
+    p.add_argument("--out", required=True, metavar="FILE", help=_("the PDF to write, e.g. report.pdf"))
+    p.add_argument("--dmz-km", metavar="W|UA:RU", help=_("DMZ width for every scenario (default: each scenario's)"))
+    p.add_argument("--baseline", metavar="DATE", help=_("baseline control date (default: each scenario's)"))
     p.add_argument("--param", action="append", metavar="NAME=VALUE",
-                   help="a scenario parameter, e.g. pullback_km=10 (repeatable; default: each one's default)")
+                   help=_("a scenario parameter, e.g. pullback_km=10 (repeatable; default: each one's default)"))
     p.add_argument("--extent", default="ukraine", metavar="EXTENT",
-                   help="map extent: ukraine, east-south, or LON_MIN,LAT_MIN,LON_MAX,LAT_MAX")
-    p.add_argument("--bbox", metavar="W,S,E,N", help="map extent as a box in degrees (west, south, east, north)")
+                   help=_("map extent: ukraine, east-south, or LON_MIN,LAT_MIN,LON_MAX,LAT_MAX"))
+    p.add_argument("--bbox", metavar="W,S,E,N", help=_("map extent as a box in degrees (west, south, east, north)"))
     p.add_argument("--all", action="store_true",
-                   help="every built-in proposal: a matrix against the baseline of each one's own day and a page "
-                        "of small-multiple maps, instead of the comparison and scenario pages")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+                   help=_("every built-in proposal: a matrix against the baseline of each one's own day and a page "
+                        "of small-multiple maps, instead of the comparison and scenario pages"))
+    p.add_argument("--quiet", action="store_true", help=_("no progress bar"))
     p.set_defaults(func=cmd_report)
