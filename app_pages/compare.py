@@ -11,9 +11,10 @@ from borderline.ui import comparison, days, panels, publish, session, tables
 from borderline.ui.page import (PageContext, evaluation, grid_assets, guard, outline_layers, scenario_layers,
                                 show_grid, show_legend)
 from borderline.ui.text import md
+from geo.messages import N_
 
 VIEW = "compare"
-TITLE = "Compare scenarios"  # shown through _() by the sidebar
+TITLE = N_("Compare scenarios")  # shown through _() by the sidebar
 ORDER = 20
 SCENARIOS = 2  # scenarios picked in the sidebar: A, B and up to two more
 

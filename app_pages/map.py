@@ -14,7 +14,7 @@ from borderline.ui.text import md
 from geo.messages import N_
 
 VIEW = "map"
-TITLE = "Map"  # shown through _() by the sidebar
+TITLE = N_("Map")  # shown through _() by the sidebar
 ORDER = 10
 SCENARIOS = 1  # scenarios picked in the sidebar
 
@@ -32,7 +32,7 @@ def render(ctx: PageContext) -> None:
     vs = session.view_state()
     entry = ctx.by_id[vs.scenario]
     s = entry.scenario()
-    st.markdown(f"### {md(s.title)}")
+    st.markdown(f"### {md(_(s.title))}")  # a built-in's title is in the catalog; a user's comes back as it is
     baseline = days.label(vs.baseline, days.calendar())
     byline = _("{who} · {date} · baseline {baseline} · DMZ {ua} km (Ukrainian side) / {ru} km (Russian side)")
     st.caption(byline.format(who=md(s.provenance.proposed_by), date=md(s.provenance.date), baseline=baseline,

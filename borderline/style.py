@@ -34,19 +34,19 @@ class Style:
 
 
 PARTS: dict[str, Style] = {
-    "russian_administered": Style("Russian-administered", fill="#CC6677", edge="#882255", fill_opacity=0.45,
+    "russian_administered": Style(N_("Russian-administered"), fill="#CC6677", edge="#882255", fill_opacity=0.45,
                                   line_width=0.6, z=2),
-    "ukrainian_held": Style("Ukrainian-held", fill="#FFFFFF", edge="#BBBBBB", fill_opacity=0.0, line_width=0.0, z=1),
-    "ceded_by_ukraine": Style("Ceded by Ukraine (against the baseline)", fill="#882255", edge="#882255",
+    "ukrainian_held": Style(N_("Ukrainian-held"), fill="#FFFFFF", edge="#BBBBBB", fill_opacity=0.0, line_width=0.0, z=1),
+    "ceded_by_ukraine": Style(N_("Ceded by Ukraine (against the baseline)"), fill="#882255", edge="#882255",
                               fill_opacity=0.55, line_width=0.6, hatch="///", z=3),
-    "returned_to_ukraine": Style("Returned to Ukraine (against the baseline)", fill="#44AA99", edge="#117733",
+    "returned_to_ukraine": Style(N_("Returned to Ukraine (against the baseline)"), fill="#44AA99", edge="#117733",
                                  fill_opacity=0.55, line_width=0.6, hatch="\\\\\\", z=3),
-    "dmz_ukrainian_side": Style("DMZ, Ukrainian side", fill="#DDCC77", edge="#999933", fill_opacity=0.6,
+    "dmz_ukrainian_side": Style(N_("DMZ, Ukrainian side"), fill="#DDCC77", edge="#999933", fill_opacity=0.6,
                                 line_width=0.5, hatch="..", z=4),
-    "dmz_russian_side": Style("DMZ, Russian side", fill="#999933", edge="#666622", fill_opacity=0.6,
+    "dmz_russian_side": Style(N_("DMZ, Russian side"), fill="#999933", edge="#666622", fill_opacity=0.6,
                               line_width=0.5, hatch="xx", z=4),
-    "contact_line": Style("Line of contact", edge="#000000", line_width=2.2, z=6),
-    "baseline_line": Style("Line of contact on the baseline date", edge="#332288", line_width=1.2, dash="6 4", z=5),
+    "contact_line": Style(N_("Line of contact"), edge="#000000", line_width=2.2, z=6),
+    "baseline_line": Style(N_("Line of contact on the baseline date"), edge="#332288", line_width=1.2, dash="6 4", z=5),
 }
 
 # One style per zone type (scenarios.values.ZONE_TYPES). None is blue: a light blue fill over white reads as the
@@ -103,12 +103,12 @@ SITE_AREA = Style(N_("Site area"), fill=None, edge="#000000", fill_opacity=0.0, 
 
 
 BASEMAP: dict[str, Style] = {
-    "sea": Style("Sea", fill="#DCEBF5", edge="#9DB9CF", fill_opacity=1.0, line_width=0.3, z=0),
-    "country": Style("Neighbouring country", fill="#EFEFEF", edge="#AAAAAA", fill_opacity=1.0, line_width=0.5, z=0),
-    "ukraine": Style("Ukraine", fill="#FFFFFF", edge="#444444", fill_opacity=1.0, line_width=1.2, z=1),
-    "admin1": Style("Oblast border", edge="#8C8C8C", line_width=0.6, dash="3 3", z=5),
-    "dnieper": Style("Dnieper", edge="#4477AA", line_width=1.6, z=5),
-    "settlement": Style("City", fill="#222222", edge="#FFFFFF", fill_opacity=1.0, line_width=0.6, z=7),
+    "sea": Style(N_("Sea"), fill="#DCEBF5", edge="#9DB9CF", fill_opacity=1.0, line_width=0.3, z=0),
+    "country": Style(N_("Neighbouring country"), fill="#EFEFEF", edge="#AAAAAA", fill_opacity=1.0, line_width=0.5, z=0),
+    "ukraine": Style(N_("Ukraine"), fill="#FFFFFF", edge="#444444", fill_opacity=1.0, line_width=1.2, z=1),
+    "admin1": Style(N_("Oblast border"), edge="#8C8C8C", line_width=0.6, dash="3 3", z=5),
+    "dnieper": Style(N_("Dnieper"), edge="#4477AA", line_width=1.6, z=5),
+    "settlement": Style(N_("City"), fill="#222222", edge="#FFFFFF", fill_opacity=1.0, line_width=0.6, z=7),
 }
 
 
@@ -142,32 +142,32 @@ def settlement_marker_radius(population: int) -> float:
 
 # Printed map only (borderline.printmap and the PDF report): labels, map furniture and the locator inset.
 PRINT: dict[str, Style] = {
-    "text": Style("Text", edge="#222222"),
-    "muted_text": Style("Secondary text", edge="#5E5E5E"),
-    "oblast_label": Style("Oblast name", edge="#6A6A6A"),
-    "country_label": Style("Neighbouring country name", edge="#7D7D7D"),
-    "sea_label": Style("Sea name", edge="#4F7DA3"),
-    "label_halo": Style("Halo behind labels", edge="#FFFFFF", line_width=2.4),
-    "scale_bar": Style("Scale bar", fill="#222222", edge="#222222", fill_opacity=1.0, line_width=0.5),
-    "north_arrow": Style("North arrow", fill="#222222", edge="#222222", fill_opacity=1.0, line_width=0.6),
-    "furniture_box": Style("Box behind scale bar and arrow", fill="#FFFFFF", edge="#BBBBBB", fill_opacity=0.85,
+    "text": Style(N_("Text"), edge="#222222"),
+    "muted_text": Style(N_("Secondary text"), edge="#5E5E5E"),
+    "oblast_label": Style(N_("Oblast name"), edge="#6A6A6A"),
+    "country_label": Style(N_("Neighbouring country name"), edge="#7D7D7D"),
+    "sea_label": Style(N_("Sea name"), edge="#4F7DA3"),
+    "label_halo": Style(N_("Halo behind labels"), edge="#FFFFFF", line_width=2.4),
+    "scale_bar": Style(N_("Scale bar"), fill="#222222", edge="#222222", fill_opacity=1.0, line_width=0.5),
+    "north_arrow": Style(N_("North arrow"), fill="#222222", edge="#222222", fill_opacity=1.0, line_width=0.6),
+    "furniture_box": Style(N_("Box behind scale bar and arrow"), fill="#FFFFFF", edge="#BBBBBB", fill_opacity=0.85,
                            line_width=0.4),
-    "locator_extent": Style("Area of the main map", edge="#CC3311", line_width=1.0, z=9),
-    "table_rule": Style("Table rule", edge="#9A9A9A", line_width=0.5),
-    "table_band": Style("Table band", fill="#F2F2F2", fill_opacity=1.0),
+    "locator_extent": Style(N_("Area of the main map"), edge="#CC3311", line_width=1.0, z=9),
+    "table_rule": Style(N_("Table rule"), edge="#9A9A9A", line_width=0.5),
+    "table_band": Style(N_("Table band"), fill="#F2F2F2", fill_opacity=1.0),
 }
 
 
 # Two scenarios on one map (the app's compare mode): A filled, B as a dashed outline, so both read in print.
 COMPARE: dict[str, Style] = {
-    "a": Style("Scenario A: Russian-administered", fill="#CC6677", edge="#882255", fill_opacity=0.40,
+    "a": Style(N_("Scenario A: Russian-administered"), fill="#CC6677", edge="#882255", fill_opacity=0.40,
                line_width=1.6, z=2),
-    "b": Style("Scenario B: Russian-administered (outline)", fill=None, edge="#332288", fill_opacity=0.0,
+    "b": Style(N_("Scenario B: Russian-administered (outline)"), fill=None, edge="#332288", fill_opacity=0.0,
                line_width=2.2, dash="7 4", z=3),
 }
 
 # An area the user uploaded (the app's import view), before it is used in a scenario.
-UPLOADED = Style("Uploaded area", fill="#88CCEE", edge="#332288", fill_opacity=0.35, line_width=1.6, z=3)
+UPLOADED = Style(N_("Uploaded area"), fill="#88CCEE", edge="#332288", fill_opacity=0.35, line_width=1.6, z=3)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -220,17 +220,17 @@ def web_zone_style(zone_type: str) -> Style:
 
 
 # A named site (nuclear plant, dam, spit...) on the web map: a ringed marker above the areas.
-WEB_SITE = Style("Site", fill="#FFFFFF", edge="#117733", fill_opacity=0.95, line_width=2.2, z=8)
+WEB_SITE = Style(N_("Site"), fill="#FFFFFF", edge="#117733", fill_opacity=0.95, line_width=2.2, z=8)
 
 # The one-map comparison: the areas only in A, only in B and in both.
 COMPARE_OVERLAY: dict[str, Style] = {
-    "both": Style("Russian-administered in A and B", fill="#CC6677", edge="#CC6677", fill_opacity=0.25,
+    "both": Style(N_("Russian-administered in A and B"), fill="#CC6677", edge="#CC6677", fill_opacity=0.25,
                   line_width=0.0, z=2),
-    "only_a": Style("Russian-administered in A only", fill="#882255", edge="#882255", fill_opacity=0.65,
+    "only_a": Style(N_("Russian-administered in A only"), fill="#882255", edge="#882255", fill_opacity=0.65,
                     line_width=0.6, z=3),
-    "only_b": Style("Russian-administered in B only", fill="#117733", edge="#117733", fill_opacity=0.6,
+    "only_b": Style(N_("Russian-administered in B only"), fill="#117733", edge="#117733", fill_opacity=0.6,
                     line_width=0.6, z=3),
 }
 
 # A place the reader searched for on the web map: a bright ring around it.
-WEB_FOUND = Style("Place searched for", fill="#FFFFFF", edge="#CC3311", fill_opacity=0.15, line_width=3.5, z=9)
+WEB_FOUND = Style(N_("Place searched for"), fill="#FFFFFF", edge="#CC3311", fill_opacity=0.15, line_width=3.5, z=9)

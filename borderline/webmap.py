@@ -159,32 +159,39 @@ def _basemap_layers(lang: str) -> dict:
         "sea": _collection(_feature(to_equal_area(g), {}) for g in context.geometry[kinds == "sea"]),
         "country": _collection(_feature(to_equal_area(g), {}, 500.0) for g in context.geometry[kinds == "country"]),
         "ukraine": _collection([_feature(to_equal_area(country.geometry.iloc[0]), {})]),
-        "admin1": _collection(_admin1_features(admin1)),
+        "admin1": _collection(_admin1_features(admin1, lang)),
         "dnieper": _collection(_feature(to_equal_area(g), {"tip": f"<b>{esc(_('Dnieper'))}</b><br>{esc(d)}"}, 100.0)
                                for g, d, part in zip(dnieper.geometry, dnieper["description"], dnieper["part"])
                                if part in ("river", "estuary")),
         "cities": _collection(_city_features(places, dict(zip(admin1["iso"], admin1["name"])), lang)),
     }
-    layers["labels"] = place_labels(layers["cities"]["features"], _oblast_label_points(admin1))
+    layers["labels"] = place_labels(layers["cities"]["features"], _oblast_label_points(admin1, lang))
     return layers
 
 
-def _oblast_label_points(admin1) -> list[tuple[str, float, float]]:
-    """(short name, lon, lat) of each oblast's label: the pole of inaccessibility, so the name sits inside."""
+def _oblast_label_points(admin1, lang: str = "en") -> list[tuple[str, float, float]]:
+    """(short name in ``lang``, lon, lat) of each oblast's label: the pole of inaccessibility, so the name sits
+    inside."""
+    from geo.names import oblast_name
+
     out = []
     for iso, name, geom in zip(admin1["iso"], admin1["name"], admin1.geometry):
         if iso in CITY_UNITS:
             continue
         part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
         pt = shapely.ops.polylabel(part, tolerance=0.01)
-        short = name.replace(" Oblast", "").replace("Autonomous Republic of ", "")
+        name = oblast_name(iso, lang, name)
+        short = (name.replace(" Oblast", "").replace("Autonomous Republic of ", "").replace(" область", "")
+                 .replace("Автономна Республіка ", ""))
         out.append((short, pt.x, pt.y))
     return out
 
 
-def _admin1_features(admin1) -> list:
+def _admin1_features(admin1, lang: str = "en") -> list:
+    from geo.names import oblast_name
+
     units = to_equal_area(admin1.geometry.values)
-    return [_feature(g, {"tip": area_tip(f"{name} ({iso})", float(area_km2(g)), float(pop),
+    return [_feature(g, {"tip": area_tip(f"{oblast_name(iso, lang, name)} ({iso})", float(area_km2(g)), float(pop),
                                          _("population is the unit's 2022 baseline (UN OCHA)"))})
             for g, name, iso, pop in zip(units, admin1["name"], admin1["iso"], admin1["population_2022"])]
 
@@ -332,8 +339,9 @@ def scenario_layers(ev) -> dict:
         elif part.km2 < MIN_DISPLAY_KM2:  # slivers of set operations
             continue
         elif part.key.startswith("zone:"):
-            tip = area_tip(part.name, part.km2, part.population, _(st_.web_zone_style(part.zone_type).label))
-            feature = _feature(part.geometry, {"tip": tip, "zone_type": part.zone_type, "name": esc(part.name)})
+            name = _(part.name)  # a built-in zone's name is in the catalog; a user's comes back as it is
+            tip = area_tip(name, part.km2, part.population, _(st_.web_zone_style(part.zone_type).label))
+            feature = _feature(part.geometry, {"tip": tip, "zone_type": part.zone_type, "name": esc(name)})
             layers.setdefault("zones", _collection([]))["features"].append(feature)
         else:
             layers[part.key] = _collection([_feature(part.geometry, {"tip": area_tip(_(part.name), part.km2,
