@@ -83,17 +83,23 @@ def _warm() -> None:
     context.close()
 
 
-def _first_draw() -> float:
-    """Seconds from navigation to the map's polygons in the page, fresh browser context."""
+def timed_visit(path: str, drawn) -> float:
+    """Seconds from opening ``path`` of the app in a fresh browser context until ``drawn(page)`` returns."""
     s = _session()
     context, page = s.new_page()
-    width = next(s.widths) % 50
     start = time.perf_counter()
-    page.goto(f"{s.server.url}?view=map&s=donbas-withdrawal&ua={width}&ru={width}")
-    s.harness.wait_for_map(page)
+    page.goto(s.server.url + path)
+    drawn(page)
     elapsed = time.perf_counter() - start
     context.close()
     return elapsed
+
+
+def _first_draw() -> float:
+    """Seconds from navigation to the map's polygons in the page, fresh browser context."""
+    s = _session()
+    width = next(s.widths) % 50
+    return timed_visit(f"?view=map&s=donbas-withdrawal&ua={width}&ru={width}", s.harness.wait_for_map)
 
 
 _SWITCH: dict = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import time
 
-from bench.cases_app import _browser_available, _session, _warm
+from bench.cases_app import _browser_available, _session, _warm, timed_visit
 from bench.core import Case
 
 FOUR = ["status-quo-2025-02", "donbas-withdrawal", "four-oblasts-claim", "us-28-point-plan-2025-11"]
@@ -21,31 +21,17 @@ def _width() -> int:
 def _link_restore() -> float:
     """Seconds from opening a shared link (scenario, parameter, widths, zoom, centre, layers off, place searched)
     to its map drawn, fresh browser context."""
-    s = _session()
-    context, page = s.new_page()
     w = _width()
-    url = (f"{s.server.url}?view=map&s=us-ukraine-20-point-2025-12&p.pullback_km=40&ua={w}&ru={w}"
-           f"&z=8&at=48.3,37.6&off=dnieper&place=Kramatorsk")
-    start = time.perf_counter()
-    page.goto(url)
-    s.harness.wait_for_map(page)
-    elapsed = time.perf_counter() - start
-    context.close()
-    return elapsed
+    return timed_visit(f"?view=map&s=us-ukraine-20-point-2025-12&p.pullback_km=40&ua={w}&ru={w}"
+                       f"&z=8&at=48.3,37.6&off=dnieper&place=Kramatorsk", _session().harness.wait_for_map)
 
 
 def _compare_four() -> float:
     """Seconds from opening a comparison of four scenarios to the fourth small map's polygons drawn."""
-    s = _session()
-    context, page = s.new_page()
     w = _width()
     ids = "&".join(f"{k}={sid}" for k, sid in zip(("s", "b", "s3", "s4"), FOUR))
-    start = time.perf_counter()
-    page.goto(f"{s.server.url}compare?view=compare&layout=side&ua={w}&ru={w}&{ids}")
-    s.harness.wait_for_grid(page, 4)
-    elapsed = time.perf_counter() - start
-    context.close()
-    return elapsed
+    return timed_visit(f"compare?view=compare&layout=side&ua={w}&ru={w}&{ids}",
+                       lambda page: _session().harness.wait_for_grid(page, 4))
 
 
 _EDITOR: dict = {}

@@ -43,6 +43,7 @@ LABEL_TIERS = ((1_000_000, 0), (400_000, 5), (150_000, 6), (CITY_MIN_POPULATION,
 UKRAINE_BOUNDS = ((44.38, 22.13), (52.37, 40.16))  # (south, west), (north, east)
 MIN_DISPLAY_KM2 = 0.5  # parts smaller than this are slivers of the set operations, not drawn or listed
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+ONLINE_TILES = "OpenStreetMap"  # folium's named provider; drawn only when MapOptions.online_tiles asks for it
 MIN_ZOOM, MAX_ZOOM = 4, 12  # beyond 12 the display geometry (simplified to ~150 m) shows its corners
 LABEL_ZOOMS = range(MIN_ZOOM, MAX_ZOOM + 1)  # a label plan per whole zoom level
 OBLAST_LABEL_ZOOM = 5  # oblast names from this zoom (the country view of a full-width map is 5–6)
@@ -655,6 +656,11 @@ class _Script(folium.MacroElement):
         return self.code.replace("%s", parent.get_name())
 
 
+def online_tile_layer() -> folium.TileLayer:
+    """The optional online tile layer (one definition for the main map and the small maps)."""
+    return folium.TileLayer(ONLINE_TILES, attr=OSM_ATTRIBUTION, control=False, max_zoom=MAX_ZOOM)
+
+
 def _use_assets(m: folium.Map, assets: Assets) -> None:
     """Replace folium's CDN links by local ones (or by inline code) on a map."""
     m.default_js = [(f"leaflet_local_{i}", url) for i, url in enumerate(assets.js)]
@@ -707,7 +713,7 @@ def _prepare(m: folium.Map, assets: Assets, options: MapOptions) -> None:
     """
     _use_assets(m, assets)
     if options.online_tiles:
-        folium.TileLayer("OpenStreetMap", attr=OSM_ATTRIBUTION, control=False, max_zoom=MAX_ZOOM).add_to(m)
+        online_tile_layer().add_to(m)
     folium.map.CustomPane("bl-base", z_index=150 if options.online_tiles else 250, pointer_events=False).add_to(m)
     folium.map.CustomPane("bl-lines", z_index=450, pointer_events=True).add_to(m)
     folium.map.CustomPane("bl-cities", z_index=460, pointer_events=True).add_to(m)
@@ -1069,7 +1075,7 @@ def grid_html(layers: list[dict], titles: list[str], options: MapOptions, assets
     site = st_.WEB_SITE
     data = {"base": shared, "basemap": basemap, "maps": maps, "bounds": [list(b) for b in UKRAINE_BOUNDS],
             "zmin": MIN_ZOOM, "zmax": MAX_ZOOM, "cities": options.settlements, "labels": base["labels"],
-            "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png" if options.online_tiles else None,
+            "tiles": online_tile_layer().tiles if options.online_tiles else None,
             "tilesCredit": OSM_ATTRIBUTION,
             "cityStyle": {"color": city.edge, "weight": city.line_width, "fill": True, "fillColor": city.fill,
                           "fillOpacity": city.fill_opacity},
