@@ -45,7 +45,7 @@ def _editor_setup() -> None:
     discard = page.locator(".st-key-ed_discard button")
     if discard.count():
         discard.click()
-    box = page.locator(".st-key-ed_t_oblasts input")
+    box = page.locator(".st-key-ed_t_oblasts input").last  # a page being redrawn may still hold the old one
     box.click()
     box.fill("Donetsk")
     page.keyboard.press("Enter")

@@ -27,7 +27,7 @@ def open_editor(page, server):
 
 
 def pick_oblast(page, name: str) -> None:
-    box = page.locator(".st-key-ed_t_oblasts input")
+    box = page.locator(".st-key-ed_t_oblasts input").last  # a page being redrawn may still hold the old one
     box.click()
     box.fill(name)
     page.keyboard.press("Enter")
