@@ -33,7 +33,7 @@ def _days(first: str, last: str) -> list[str]:
 
 
 def cmd_list(args) -> int:
-    from geo import imported
+    from geo import imported, linestore
     from geo.data import load_layer
 
     p = _timeline()
@@ -48,7 +48,7 @@ def cmd_list(args) -> int:
     for source, days in imported.imported_days().items():
         rows.append({"date": f"{days[0]} to {days[-1]}" if len(days) > 1 else days[0], "source": source,
                      "kind": f"imported, {len(days)} day(s)", "title": f"imported line(s) of {source}",
-                     "sources": f"imported into {imported.control_home() / source}", "days": days})
+                     "sources": f"imported into {linestore.current().where(source)}", "days": days})
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -56,7 +56,7 @@ def cmd_list(args) -> int:
         title, sources = _(r["title"]), _(r["sources"])
         if "days" in r:  # an imported source
             title = _("imported line(s) of {source}").format(source=r["source"])
-            sources = _("imported into {folder}").format(folder=imported.control_home() / r["source"])
+            sources = _("imported into {folder}").format(folder=linestore.current().where(r["source"]))
         print(f"{_days_text(r['date']):26} {r['source']:11} {_kind(r['kind']):14} {title}")
         print(f"{'':26} {_('sources')}: {sources[:160]}")
     return 0
@@ -149,7 +149,7 @@ def cmd_import(args) -> int:
 
     from tqdm import tqdm
 
-    from geo import imported
+    from geo import imported, linestore
 
     p = _timeline()
     bar = tqdm(total=None, disable=args.quiet, file=sys.stderr, unit="day", dynamic_ncols=True)
@@ -167,7 +167,7 @@ def cmd_import(args) -> int:
     span = _("{first} to {last}").format(first=days[0], last=days[-1]) if len(days) > 1 else days[0]
     print(_("imported days of {source}: {n}, {span}").format(n=len(days), source=args.source, span=span))
     print("  " + _("kept in {folder}; use them as {pinned} or, unpinned, as any day they cover").format(
-        folder=imported.control_home() / args.source, pinned=f"{args.source}:{days[-1]}"))
+        folder=linestore.current().where(args.source), pinned=f"{args.source}:{days[-1]}"))
     return 0
 
 

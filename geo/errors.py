@@ -26,3 +26,7 @@ class UserError(ValueError):
 
 class GeometryError(UserError):
     """A polygon given by the user cannot be used (unreadable, invalid, projected, outside Ukraine)."""
+
+
+class ImportRefused(UserError):
+    """An imported line of contact cannot be used; the message names the file, what is wrong and the fix."""

@@ -1,8 +1,7 @@
 """Imported lines of contact: newer Russian-controlled areas a user brings from a connected machine.
 
-An import is kept durably, one GeoJSON file a day, in the user data folder
-(``$BORDERLINE_HOME/control/<source>/<YYYY-MM-DD>.geojson``, by default under
-``~/.local/share/borderline``), each written atomically. It takes:
+An import is kept in the line store in use (``geo.linestore``: by default one GeoJSON file a day in
+``$BORDERLINE_HOME/control/<source>/<YYYY-MM-DD>.geojson``, each written atomically). It takes:
 
 - one polygon file (GeoJSON, GeoPackage, zipped Shapefile or KML) of one day (``date`` given, or read from a
   ``YYYYMMDD`` or ``YYYY-MM-DD`` in the file name);
@@ -15,38 +14,27 @@ Every polygon is checked (longitude/latitude, valid, in Ukraine) and clipped to 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import gzip
 import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
 from shapely.geometry import mapping, shape
 
+from geo import linestore
 from geo.crs import area_km2, to_equal_area, to_geographic
-from geo.errors import GeometryError, UserError
-from geo.fs import user_data_dir, write_atomic
+from geo.errors import GeometryError, ImportRefused
 from geo.geojson import checked_polygon
 from geo.geometry import polygonal
-
-SOURCE_NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+from geo.linestore import SOURCE_NAME, ImportedLine, control_home  # noqa: F401  (re-exported)
 RESERVED_SOURCES = ("borderline",)  # the embedded lines' source
 ARCHIVE_FILE = re.compile(r"deepstatemap_data_(\d{4})(\d{2})(\d{2})\.geojson(?:\.gz)?$")
 DATE_IN_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
 POLYGON_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".kml", ".gz")
 
-
-class ImportRefused(UserError):
-    """An import cannot be used; the message names the file, what is wrong and the fix."""
-
-
-def control_home() -> Path:
-    """The folder of imported lines: control/ in the user data folder ($BORDERLINE_HOME)."""
-    return user_data_dir() / "control"
 
 
 def check_source(name: str) -> str:
@@ -174,84 +162,24 @@ def read_days(path: Path, date: str | None = None) -> dict[str, Callable[[], sha
     return {day: lambda: _read_one(path)}
 
 
-@dataclass(frozen=True)
-class ImportedLine:
-    """One imported day: its source, day, file and the file it came from."""
-
-    source: str
-    day: str
-    path: Path
-    imported_from: str
-
-
 def import_lines(path: Path, source: str, ukraine_ea, date: str | None = None, replace: bool = False,
-                 progress: Callable[[int, int], None] | None = None, home: Path | None = None) -> list[ImportedLine]:
-    """Import a file or archive as lines of ``source``; returns the days written. Nothing is written unless every
-    day reads; a day already present in the source is refused unless ``replace``."""
+                 progress: Callable[[int, int], None] | None = None,
+                 store: linestore.LineStore | None = None) -> list[ImportedLine]:
+    """Import a file or archive as lines of ``source`` into ``store`` (default: the line store in use); returns
+    the days written. Nothing is written unless every day reads; a day already present in the source is refused
+    unless ``replace``."""
     source = check_source(source)
+    store = store or linestore.current()
     days = read_days(path, date)
-    folder = (home or control_home()) / source
-    existing = set(imported_days(home).get(source, []))
-    clash = sorted(set(days) & existing)
-    if clash and not replace:
-        raise ImportRefused(f"{source}:{clash[0]}: already imported ({len(clash)} day(s) in all); add --replace "
-                            "(in the app: tick 'Replace days') to replace them")
+    linestore.refuse_clash(source, days, store.days().get(source, []), replace)  # before reading every day
     areas = {}
     for i, (day, read) in enumerate(days.items()):
         areas[day] = to_geographic(_in_ukraine(read(), ukraine_ea, f"{Path(path).name} ({day})"))
         if progress:
             progress(i + 1, len(days))
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for day, geom in areas.items():
-        doc = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": mapping(
-            shapely.set_precision(geom, 1e-6)), "properties": {"source": source, "date": day,
-                                                               "imported_from": Path(path).name,
-                                                               "imported_at": dt.datetime.now(dt.UTC).isoformat(
-                                                                   timespec="seconds")}}]}
-        target = folder / f"{day}.geojson"
-        write_atomic(target, json.dumps(doc, separators=(",", ":")))
-        written.append(ImportedLine(source, day, target, Path(path).name))
-    return written
+    return store.write(source, areas, Path(path).name, replace=replace)
 
 
-def imported_days(home: Path | None = None) -> dict[str, list[str]]:
-    """Every imported source with its days, sorted."""
-    root = home or control_home()
-    if not root.is_dir():
-        return {}
-    out = {}
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and SOURCE_NAME.fullmatch(p.name)):
-        days = sorted(f.stem for f in folder.glob("*.geojson") if re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.stem))
-        if days:
-            out[folder.name] = days
-    return out
-
-
-def imported_area(source: str, day: str, home: Path | None = None) -> shapely.Geometry:
-    """The imported area of ``source`` on ``day`` (a day it has), EPSG:3035."""
-    path = (home or control_home()) / source / f"{day}.geojson"
-    stat = path.stat()
-    return _read_area(str(path), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=64)
-def _read_area(path: str, mtime_ns: int, size: int) -> shapely.Geometry:
-    doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    geom = to_equal_area(shape(doc["features"][0]["geometry"]))
-    shapely.prepare(geom)
-    return geom
-
-
-def signature(source: str, day: str, home: Path | None = None) -> str:
-    """What identifies the content of an imported day (for caches): its file's time and size."""
-    stat = ((home or control_home()) / source / f"{day}.geojson").stat()
-    return f"{stat.st_mtime_ns}:{stat.st_size}"
-
-
-def stamp(home: Path | None = None) -> str:
-    """Changes whenever an imported day is added, replaced or removed (the folders' modification times)."""
-    root = home or control_home()
-    if not root.is_dir():
-        return ""
-    return ";".join(f"{p.name}:{p.stat().st_mtime_ns}" for p in sorted(root.iterdir()) if p.is_dir())
+def imported_days() -> dict[str, list[str]]:
+    """Every imported source with its days, sorted (from the line store in use)."""
+    return linestore.current().days()

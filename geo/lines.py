@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import shapely
 
-from geo import imported
+from geo import linestore
 from geo.timeline import EMBEDDED_SOURCE, LATEST, ControlDateError
 
 PREFER_ENV = "BORDERLINE_PREFER_SOURCE"
@@ -50,7 +50,8 @@ def resolve(ref: str, timeline) -> Line:
         raise ControlDateError(f"control date {str(ref)[:30]!r}: write it as YYYY-MM-DD or latest, optionally "
                                "after a source (deepstate:2026-08-15)")
     source, day = m.group("source"), m.group("day")
-    sources = imported.imported_days()
+    store = linestore.current()
+    sources = store.days()
     if source in (None, EMBEDDED_SOURCE) and (source or not sources or not _prefer_imported()):
         return Line(EMBEDDED_SOURCE, timeline.resolve(day))
     if source is not None:
@@ -62,7 +63,7 @@ def resolve(ref: str, timeline) -> Line:
         if chosen is None:
             raise ControlDateError(f"control date {ref}: {source} has no line on or before {day}; it has "
                                    f"{days[0]} to {days[-1]}")
-        return Line(source, chosen, imported.signature(source, chosen))
+        return Line(source, chosen, store.signature(source, chosen))
     # Unpinned: the imported source whose line is the most recent for the day, if one covers it.
     candidates = []
     for name, days in sources.items():
@@ -81,11 +82,11 @@ def resolve(ref: str, timeline) -> Line:
     if not candidates:
         return Line(EMBEDDED_SOURCE, timeline.resolve(day))
     chosen, name = max(candidates)
-    return Line(name, chosen, imported.signature(name, chosen))
+    return Line(name, chosen, store.signature(name, chosen))
 
 
 def area(line: Line, timeline) -> shapely.Geometry:
     """The Russian-administered area of a resolved line, EPSG:3035."""
     if line.source == EMBEDDED_SOURCE:
         return timeline.area(line.day)
-    return imported.imported_area(line.source, line.day)
+    return linestore.current().area(line.source, line.day)

@@ -25,7 +25,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo import imported
+from geo import linestore
 from geo.crs import EQUAL_AREA, area_km2, length_km, to_equal_area
 from geo.lines import Line
 from geo.timeline import EMBEDDED_SOURCE
@@ -518,7 +518,7 @@ def digest(scenario: Scenario, baseline: str | Line, base_dir: Path | None = Non
     widths, parameters, site statuses), the baseline line, the imported lines (which can change what a date
     names) and the base folder."""
     line = baseline.label + baseline.signature if isinstance(baseline, Line) else baseline
-    text = json.dumps({"scenario": _geometry_dump(scenario), "baseline": line, "imports": imported.stamp(),
+    text = json.dumps({"scenario": _geometry_dump(scenario), "baseline": line, "imports": linestore.current().stamp(),
                        "base_dir": str(base_dir) if base_dir else None}, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
